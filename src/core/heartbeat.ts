@@ -1,0 +1,114 @@
+// Reading one heartbeat event (protocol doc §2.2, §2.4): args[0] is
+// [op_codes, feed]. Validation writes into a reused scratch record so that a
+// well-formed heartbeat allocates nothing.
+
+import { describeValue, reject, type Rejection } from './rejection.ts';
+
+export interface HeartbeatLimits {
+  /** The registry's address root, e.g. "observatory". */
+  readonly addressRoot: string;
+  readonly maxOps: number;
+  readonly maxNameLength: number;
+  readonly maxAddressLength: number;
+}
+
+export const DEFAULT_LIMITS = { maxOps: 1000, maxNameLength: 255, maxAddressLength: 255 } as const;
+
+/** One validated heartbeat. Reused between calls: copy what you keep. */
+export class HeartbeatScratch {
+  address = '';
+  topic = '';
+  agentClass: string | null = null;
+  sessionId: string | null = null;
+  opCount = 0;
+  readonly opNames: string[] = [];
+  readonly opCodes: number[] = [];
+}
+
+const SUFFIX = '.feeds.heartbeat';
+
+/**
+ * Validate `(topic, args)` into `out`: null when the heartbeat is
+ * well-formed, else the rejection. The checks a new address needs on top of
+ * these are in `newAgentProblem`, so known agents skip them.
+ */
+export function readHeartbeat(
+  topic: unknown,
+  args: unknown,
+  limits: HeartbeatLimits,
+  out: HeartbeatScratch,
+): Rejection | null {
+  if (!Array.isArray(args) || args.length < 1) return reject('malformed_event', 'Event has no positional argument');
+  const payload = args[0];
+  if (!Array.isArray(payload) || payload.length !== 2) {
+    return reject('malformed_event', `Event argument is ${describeValue(payload)}, not [op_codes, feed]`);
+  }
+  const feed: unknown = payload[1];
+  if (typeof feed !== 'object' || feed === null || Array.isArray(feed)) {
+    return reject('bad_feed', `Feed is ${describeValue(feed)}, not an object`);
+  }
+  const f = feed as Record<string, unknown>;
+  const address = f.agent_address;
+  if (typeof address !== 'string') return reject('bad_feed', `Feed agent_address is ${describeValue(address)}`);
+  if (typeof topic !== 'string') return reject('topic_mismatch', 'Event has no topic');
+  // topic must be exactly `${address}.feeds.heartbeat`, compared without building it.
+  if (
+    topic.length !== address.length + SUFFIX.length || !topic.endsWith(SUFFIX) || !topic.startsWith(address)
+  ) {
+    return reject('topic_mismatch', `Heartbeat for ${describeValue(address)} arrived on topic ${describeValue(topic)}`);
+  }
+  const agentClass = f.agent_class;
+  if (agentClass != null && (typeof agentClass !== 'string' || agentClass.length > limits.maxNameLength)) {
+    return reject('bad_feed', `Feed agent_class is ${describeValue(agentClass)}, not a name of at most ${limits.maxNameLength}`);
+  }
+  const sessionId = f.session_id;
+  if (sessionId != null && (typeof sessionId !== 'string' || sessionId.length > limits.maxNameLength)) {
+    return reject('bad_feed', `Feed session_id is ${describeValue(sessionId)}, not a string of at most ${limits.maxNameLength}`);
+  }
+  const problem = readOpCodes(payload[0], limits, out);
+  if (problem) return problem;
+  out.address = address;
+  out.topic = topic;
+  out.agentClass = (agentClass as string | null | undefined) ?? null;
+  out.sessionId = (sessionId as string | null | undefined) ?? null;
+  return null;
+}
+
+/** The check only a new address needs: the shape "{root}.{id}". */
+export function newAgentProblem(scratch: HeartbeatScratch, limits: HeartbeatLimits): Rejection | null {
+  const { address } = scratch;
+  const root = limits.addressRoot;
+  if (
+    address.length > limits.maxAddressLength || address.length <= root.length + 1 ||
+    !address.startsWith(root) || address.charCodeAt(root.length) !== 46 /* . */ ||
+    address.indexOf('.', root.length + 1) !== -1
+  ) {
+    return reject('bad_address', `Address ${describeValue(address)} is not "${root}.<instance_id>"`);
+  }
+  return null;
+}
+
+function readOpCodes(value: unknown, limits: HeartbeatLimits, out: HeartbeatScratch): Rejection | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return reject('bad_op_codes', `Op codes are ${describeValue(value)}, not an object`);
+  }
+  const codes = value as Record<string, unknown>;
+  const names = out.opNames;
+  const values = out.opCodes;
+  let n = 0;
+  for (const name in codes) {
+    if (n === limits.maxOps) return reject('too_many_ops', `More than ${limits.maxOps} ops in one heartbeat`);
+    const code = codes[name];
+    if (typeof code !== 'number' || !Number.isInteger(code) || code < 1 || code > 8) {
+      return reject('bad_op_code', `Op ${describeValue(name)} has code ${describeValue(code)}, not an integer 1..8`);
+    }
+    if (name.length === 0 || name.length > limits.maxNameLength || name === '__proto__') {
+      return reject('bad_op_name', `Op name ${describeValue(name)} is empty, too long or reserved`);
+    }
+    names[n] = name;
+    values[n] = code;
+    n++;
+  }
+  out.opCount = n;
+  return null;
+}

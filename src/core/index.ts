@@ -1,0 +1,8 @@
+// The registry core: pure state, no I/O, no timers, no runtime APIs.
+export { type Clock, type UnixSeconds } from './clock.ts';
+export { enforceFieldNameRules, fieldNameProblem, operationFieldName } from './field-name.ts';
+export { type HeartbeatLimits } from './heartbeat.ts';
+export { isOpCode, OP_CODE_NAMES, OpCode, ResponseCode } from './op-code.ts';
+export { type EncodedAgent, RegisteredAgent } from './registered-agent.ts';
+export { type AgentChange, type IngestResult, Registry, type RegistryCounters, type RegistryOptions } from './registry.ts';
+export { type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';

@@ -1,0 +1,113 @@
+// The seam to a WAMP router. Agents and the registry use only this; the
+// in-process simulator (sim/router) and autobahn-js (real crossbar) sit behind it.
+
+export type Args = unknown[];
+export type Kwargs = Record<string, unknown>;
+
+/** crossbar's three match policies (protocol doc §1.5). */
+export type MatchPolicy = 'exact' | 'prefix' | 'wildcard';
+
+export interface EventDetails {
+  /** The concrete topic; set for prefix and wildcard subscriptions. */
+  topic?: string;
+  publication: number;
+  publisher?: number;
+}
+
+export interface InvocationDetails {
+  /** The concrete procedure; set for prefix and wildcard registrations. */
+  procedure?: string;
+  caller?: number;
+}
+
+/** Handlers must not mutate `args`/`kwargs`: in-process routers share them between subscribers. */
+export type EventHandler = (args: Args, kwargs: Kwargs, details: EventDetails) => void;
+
+/**
+ * An endpoint returns a plain value (sent as a single positional result, as
+ * autobahn does), a CallResult (several args and/or kwargs), or a Promise of
+ * either. Throwing a WampError sends that error; any other throw becomes
+ * `wamp.error.runtime_error` with the message as its only argument.
+ */
+export type Endpoint = (args: Args, kwargs: Kwargs, details: InvocationDetails) => unknown;
+
+export interface SubscribeOptions { match?: MatchPolicy }
+export interface RegisterOptions { match?: MatchPolicy }
+export interface PublishOptions {
+  /** Default true, as in crossbar: a session never receives its own events. */
+  exclude_me?: boolean;
+}
+
+/** A multi-valued call result; also what `call()` resolves to. */
+export class CallResult {
+  readonly args: Args;
+  readonly kwargs: Kwargs;
+  constructor(args: Args = [], kwargs: Kwargs = {}) {
+    this.args = args;
+    this.kwargs = kwargs;
+  }
+}
+
+/** A WAMP ERROR: an error URI plus payload. */
+export class WampError extends Error {
+  readonly error: string;
+  readonly args: Args;
+  readonly kwargs: Kwargs;
+  constructor(error: string, args: Args = [], kwargs: Kwargs = {}) {
+    super(typeof args[0] === 'string' ? `${error}: ${args[0]}` : error);
+    this.name = 'WampError';
+    this.error = error;
+    this.args = args;
+    this.kwargs = kwargs;
+  }
+}
+
+export interface Subscription {
+  readonly id: number;
+  readonly topic: string;
+  unsubscribe(): Promise<void>;
+}
+
+export interface Registration {
+  readonly id: number;
+  readonly procedure: string;
+  unregister(): Promise<void>;
+}
+
+export interface WampSession {
+  /** WAMP session id assigned by the router. */
+  readonly id: number;
+  readonly realm: string;
+  /** False once the session has left or its transport closed. */
+  readonly isOpen: boolean;
+
+  subscribe(topic: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  /** Fire-and-forget publish: no Promise per message on the hot path. */
+  publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): void;
+  /** Acknowledged publish: resolves with the publication id, rejects with a WampError. */
+  publishAcknowledged(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): Promise<number>;
+  register(procedure: string, endpoint: Endpoint, options?: RegisterOptions): Promise<Registration>;
+  /** Rejects with a WampError for a WAMP ERROR reply. */
+  call(procedure: string, args?: Args, kwargs?: Kwargs): Promise<CallResult>;
+  leave(reason?: string): Promise<void>;
+  /** Called once when the session ends, whoever ended it. */
+  onClose(listener: (reason: string) => void): void;
+}
+
+/** Error URIs the routers and agents use (WAMP spec and crossbar). */
+export const WampErrors = {
+  noSuchProcedure: 'wamp.error.no_such_procedure',
+  procedureAlreadyExists: 'wamp.error.procedure_already_exists',
+  notAuthorized: 'wamp.error.not_authorized',
+  runtimeError: 'wamp.error.runtime_error',
+  invalidArgument: 'wamp.error.invalid_argument',
+  invalidUri: 'wamp.error.invalid_uri',
+  protocolViolation: 'wamp.error.protocol_violation',
+  noSuchRealm: 'wamp.error.no_such_realm',
+  canceled: 'wamp.error.canceled',
+  noSuchSubscription: 'wamp.error.no_such_subscription',
+  noSuchRegistration: 'wamp.error.no_such_registration',
+  goodbyeAndOut: 'wamp.close.goodbye_and_out',
+  closeNormal: 'wamp.close.normal',
+  systemShutdown: 'wamp.close.system_shutdown',
+} as const;

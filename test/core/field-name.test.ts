@@ -1,0 +1,34 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { enforceFieldNameRules, fieldNameProblem, operationFieldName } from '../../src/core/field-name.ts';
+
+describe('agent_operations field names (Python Feed rules)', () => {
+  it('joins address and op, turning dots and dashes into underscores', () => {
+    assert.equal(operationFieldName('observatory.fake-data1', 'acq'), 'observatory_fake_data1_acq');
+    assert.equal(operationFieldName('observatory.registry', 'register_agent'), 'observatory_registry_register_agent');
+  });
+
+  it('enforces the rules as Python does', () => {
+    assert.equal(enforceFieldNameRules(''), 'invalid_field');
+    assert.equal(enforceFieldNameRules('a b'), 'a_b');
+    assert.equal(enforceFieldNameRules('a$b%c'), 'abc');
+    assert.equal(enforceFieldNameRules('__1abc'), '__abc');
+    assert.equal(enforceFieldNameRules('_1_a'), '_a');
+    assert.equal(enforceFieldNameRules('123'), '');
+    assert.equal(enforceFieldNameRules('x'.repeat(300)).length, 255);
+  });
+
+  it('verifies like Python, including the all-underscore quirk', () => {
+    assert.equal(fieldNameProblem('abc_1'), null);
+    assert.equal(fieldNameProblem('___'), null);
+    assert.match(fieldNameProblem('') ?? '', /Empty field name/);
+    assert.match(fieldNameProblem('a.b') ?? '', /invalid character '\.'/);
+    assert.match(fieldNameProblem('_1a') ?? '', /does not start with a letter/);
+    assert.match(fieldNameProblem('a'.repeat(256)) ?? '', /exceeds the valid length/);
+  });
+
+  it('skips ops whose field cannot be made valid', () => {
+    // "9.8" root and op "7" give "9_8_7", whose letters are all stripped: empty, which fails verify.
+    assert.equal(operationFieldName('9.8', '7'), null);
+  });
+});

@@ -1,0 +1,262 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { type AgentChange, type IngestResult, Registry } from '../../src/core/registry.ts';
+import type { RejectionReason } from '../../src/core/rejection.ts';
+import { heartbeat, ROOT } from '../support/heartbeats.ts';
+
+const T0 = 1_700_000_000.25;
+
+function changed(result: IngestResult): AgentChange {
+  if (!result || result.kind !== 'changed') assert.fail(`expected a change, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+function beat(registry: Registry, id: string, now: number, spec?: Parameters<typeof heartbeat>[1]): IngestResult {
+  const [topic, args] = heartbeat(id, spec);
+  return registry.ingest(topic, args, now);
+}
+
+describe('Registry: heartbeat ingest', () => {
+  it('creates an agent on its first heartbeat, with the Python entry keys in order', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    const c = changed(beat(registry, 'fake-data1', T0));
+    assert.equal(c.joined, true);
+    assert.equal(c.opsChanged, true);
+    const entry = registry.table()['observatory.fake-data1'];
+    assert.deepEqual(Object.keys(entry ?? {}), ['expired', 'time_expired', 'last_updated', 'op_codes', 'agent_class', 'agent_address']);
+    assert.deepEqual(entry, {
+      expired: false,
+      time_expired: null,
+      last_updated: T0,
+      op_codes: { acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 },
+      agent_class: 'FakeDataAgent',
+      agent_address: 'observatory.fake-data1',
+    });
+  });
+
+  it('only refreshes last_updated when nothing changed', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0);
+    assert.equal(beat(registry, 'a', T0 + 1), null);
+    assert.equal(registry.get('observatory.a')?.lastUpdated, T0 + 1);
+    assert.equal(registry.counters.heartbeats, 2);
+  });
+
+  it('reports a changed op code, with the new codes in the entry', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { ops: { acq: 1, count: 1 } });
+    const c = changed(beat(registry, 'a', T0 + 1, { ops: { acq: 3, count: 1 } }));
+    assert.equal(c.opsChanged, true);
+    assert.equal(c.joined || c.revived || c.expired || c.restarted, false);
+    assert.deepEqual(registry.table()['observatory.a']?.op_codes, { acq: 3, count: 1 });
+  });
+
+  it('keeps agent_class from the first heartbeat of a process', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { agentClass: 'FakeDataAgent' });
+    beat(registry, 'a', T0 + 1, { agentClass: 'Other' });
+    assert.equal(registry.table()['observatory.a']?.agent_class, 'FakeDataAgent');
+  });
+
+  it('accepts agents without agent_class (older agents) as null', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    changed(beat(registry, 'old', T0, { agentClass: null }));
+    assert.equal(registry.table()['observatory.old']?.agent_class, null);
+  });
+
+  it('accepts an agent with no ops ({}) and reports no op change for it', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    const c = changed(beat(registry, 'empty', T0, { ops: {} }));
+    assert.equal(c.opsChanged, false);
+    assert.deepEqual(registry.table()['observatory.empty']?.op_codes, {});
+  });
+});
+
+describe('Registry: expiry', () => {
+  it('expires an agent silent for more than the timeout (strict >), stamping the moment once', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { ops: { acq: 3, count: 1 } });
+    assert.equal(registry.expire(T0 + 5).length, 0, 'exactly the timeout is not expired');
+    const [c] = registry.expire(T0 + 5.001);
+    assert.ok(c);
+    assert.equal(c.expired, true);
+    const entry = registry.table()['observatory.a'];
+    assert.equal(entry?.expired, true);
+    assert.equal(entry?.time_expired, T0 + 5);
+    assert.deepEqual(entry?.op_codes, { acq: 7, count: 7 });
+    assert.equal(registry.expire(T0 + 60).length, 0, 'expired once, not on every sweep');
+    assert.equal(registry.table()['observatory.a']?.time_expired, T0 + 5, 'not re-stamped');
+    assert.equal(registry.expiredCount, 1);
+  });
+
+  it('honours a configured timeout', () => {
+    const registry = new Registry({ addressRoot: ROOT, agentTimeout: 30 });
+    beat(registry, 'a', T0);
+    assert.equal(registry.expire(T0 + 29).length, 0);
+    assert.equal(registry.expire(T0 + 31).length, 1);
+  });
+
+  it('a heartbeat pushes the deadline forward', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0);
+    beat(registry, 'a', T0 + 4);
+    assert.equal(registry.expire(T0 + 8).length, 0);
+    assert.equal(registry.expire(T0 + 9.5).length, 1);
+  });
+
+  it('revives an expired agent with its live codes', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { ops: { acq: 3 } });
+    registry.expire(T0 + 6);
+    const c = changed(beat(registry, 'a', T0 + 7, { ops: { acq: 3 } }));
+    assert.equal(c.revived, true);
+    assert.deepEqual(registry.table()['observatory.a'], {
+      expired: false, time_expired: null, last_updated: T0 + 7, op_codes: { acq: 3 },
+      agent_class: 'FakeDataAgent', agent_address: 'observatory.a',
+    });
+    assert.equal(registry.expiredCount, 0);
+    assert.equal(registry.counters.revived, 1);
+  });
+
+  it('only the silent agents expire', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    for (let i = 0; i < 100; i++) beat(registry, `a${i}`, T0);
+    for (let i = 0; i < 100; i += 2) beat(registry, `a${i}`, T0 + 3);
+    const expired = registry.expire(T0 + 6).map((c) => c.agent.address).sort();
+    assert.deepEqual(expired, Array.from({ length: 50 }, (_, k) => `observatory.a${2 * k + 1}`).sort());
+  });
+
+  it('survives the clock going backwards and jumping far ahead', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    registry.expire(T0 + 100);
+    beat(registry, 'a', T0); // older than the last sweep
+    assert.equal(registry.expire(T0 + 100).length, 1);
+    beat(registry, 'b', T0 + 100);
+    assert.equal(registry.expire(T0 + 10_000).length, 1);
+  });
+});
+
+describe('Registry: deliberate fixes over Python', () => {
+  it('reports a vanished op once as EXPIRED, then forgets it (no ghost ops, no 1 Hz republish)', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { ops: { acq: 3, count: 1, old: 5 } });
+    const c = changed(beat(registry, 'a', T0 + 1, { ops: { acq: 3, count: 1 } }));
+    assert.deepEqual(c.vanishedOps, ['old']);
+    assert.deepEqual(c.vanishedFields, ['observatory_a_old']);
+    assert.deepEqual(registry.table()['observatory.a']?.op_codes, { acq: 3, count: 1 });
+    assert.equal(beat(registry, 'a', T0 + 2, { ops: { acq: 3, count: 1 } }), null);
+  });
+
+  it('detects an agent restart by its feed session_id and counts it', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0, { sessionId: '1700000000.1' });
+    const c = changed(beat(registry, 'a', T0 + 1, { sessionId: '1700000099.9', agentClass: 'NewClass' }));
+    assert.equal(c.restarted, true);
+    assert.equal(c.opsChanged, false);
+    assert.equal(registry.get('observatory.a')?.restarts, 1);
+    assert.equal(registry.table()['observatory.a']?.agent_class, 'NewClass');
+    assert.equal(beat(registry, 'a', T0 + 2, { sessionId: '1700000099.9', agentClass: 'NewClass' }), null);
+  });
+
+  it('detects two addresses that share a field name and withholds the later one', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'faker-1', T0, { ops: { acq: 1 } });
+    const c = changed(beat(registry, 'faker_1', T0, { ops: { acq: 1, count: 1 } }));
+    assert.deepEqual(c.collisions, ['observatory_faker_1_acq']);
+    assert.deepEqual(registry.get('observatory.faker_1')?.fieldNames, [null, 'observatory_faker_1_count']);
+    assert.deepEqual(registry.get('observatory.faker-1')?.fieldNames, ['observatory_faker_1_acq']);
+    assert.equal(registry.counters.fieldCollisions, 1);
+  });
+});
+
+describe('Registry: bad input changes nothing', () => {
+  const address = 'observatory.x';
+  const feed = { agent_address: address, session_id: '1', agent_class: 'C' };
+  const topic = `${address}.feeds.heartbeat`;
+  const cases: [RejectionReason, unknown, unknown][] = [
+    ['malformed_event', topic, 'not an array'],
+    ['malformed_event', topic, []],
+    ['malformed_event', topic, [[{ acq: 1 }]]],
+    ['malformed_event', topic, [[{ acq: 1 }, feed, 'extra']]],
+    ['bad_op_codes', topic, [[0, feed]]],
+    ['bad_op_codes', topic, [[[1, 2], feed]]],
+    ['bad_op_codes', topic, [[null, feed]]],
+    ['bad_op_code', topic, [[{ acq: 1.5 }, feed]]],
+    ['bad_op_code', topic, [[{ acq: 0 }, feed]]],
+    ['bad_op_code', topic, [[{ acq: 9 }, feed]]],
+    ['bad_op_code', topic, [[{ acq: Number.NaN }, feed]]],
+    ['bad_op_code', topic, [[{ acq: '3' }, feed]]],
+    ['bad_op_name', topic, [[{ '': 1 }, feed]]],
+    ['bad_op_name', topic, [[{ ['x'.repeat(256)]: 1 }, feed]]],
+    ['bad_op_name', topic, [[JSON.parse('{"__proto__": 1}'), feed]]],
+    ['too_many_ops', topic, [[Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`op${i}`, 1])), feed]]],
+    ['bad_feed', topic, [[{}, null]]],
+    ['bad_feed', topic, [[{}, { agent_address: 42 }]]],
+    ['bad_feed', topic, [[{}, { ...feed, agent_class: 7 }]]],
+    ['bad_feed', topic, [[{}, { ...feed, session_id: 1.5 }]]],
+    ['bad_feed', topic, [[{}, { ...feed, agent_class: 'C'.repeat(256) }]]],
+    ['topic_mismatch', 'observatory.y.feeds.heartbeat', [[{}, feed]]],
+    ['topic_mismatch', undefined, [[{}, feed]]],
+    ['bad_address', 'observatory.a.b.feeds.heartbeat', [[{}, { agent_address: 'observatory.a.b' }]]],
+    ['bad_address', 'elsewhere.a.feeds.heartbeat', [[{}, { agent_address: 'elsewhere.a' }]]],
+    ['bad_address', 'observatory..feeds.heartbeat', [[{}, { agent_address: 'observatory.' }]]],
+    ['bad_address', `observatory.${'a'.repeat(250)}.feeds.heartbeat`, [[{}, { agent_address: `observatory.${'a'.repeat(250)}` }]]],
+  ];
+  for (const [reason, badTopic, args] of cases) {
+    it(`refuses ${reason}: ${JSON.stringify(args)?.slice(0, 60)}`, () => {
+      const registry = new Registry({ addressRoot: ROOT });
+      beat(registry, 'x', T0, { ops: { acq: 3 } });
+      const before = JSON.stringify(registry.table());
+      const result = registry.ingest(badTopic, args, T0 + 1);
+      if (!result || result.kind !== 'rejected') assert.fail(`expected a rejection, got ${result && JSON.stringify(result.agent.entry)}`);
+      assert.equal(result.reason, reason);
+      assert.ok(result.detail.length > 0);
+      assert.equal(JSON.stringify(registry.table()), before);
+      assert.equal(registry.counters.rejected[reason], 1);
+      assert.equal(registry.counters.heartbeats, 1);
+    });
+  }
+
+  it('refuses new addresses when full, while known agents keep working', () => {
+    const registry = new Registry({ addressRoot: ROOT, maxAgents: 2 });
+    beat(registry, 'a', T0);
+    beat(registry, 'b', T0);
+    const refused = beat(registry, 'c', T0);
+    assert.equal(refused?.kind, 'rejected');
+    assert.equal(refused?.kind === 'rejected' && refused.reason, 'registry_full');
+    assert.equal(registry.size, 2);
+    assert.equal(beat(registry, 'a', T0 + 1), null);
+    assert.equal(registry.counters.rejected.registry_full, 1);
+  });
+});
+
+describe('Registry: the status table', () => {
+  it('is one cached object, kept current in place and JSON-safe', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0);
+    const table = registry.table();
+    beat(registry, 'a', T0 + 1, { ops: { acq: 3 } });
+    beat(registry, 'b', T0 + 1);
+    assert.equal(registry.table(), table);
+    assert.deepEqual(Object.keys(table), ['observatory.a', 'observatory.b']);
+    assert.equal(table['observatory.a']?.last_updated, T0 + 1);
+    assert.deepEqual(JSON.parse(JSON.stringify(table)), table);
+  });
+
+  it('matches the Python unit tests (tests/agents/test_registry_agent.py)', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    const feed = { agent_address: 'observatory.test_agent', agg_params: {}, feed_name: 'heartbeat',
+      address: 'observatory.test_agent.feeds.heartbeat', record: false, session_id: 'x' };
+    registry.ingest('observatory.test_agent.feeds.heartbeat', [[{ operation1: 5, operation2: 1 }, feed]], T0);
+    registry.expire(T0 + 1);
+    const fresh = registry.table()['observatory.test_agent'];
+    assert.equal(fresh?.expired, false);
+    assert.equal(fresh?.time_expired, null);
+    assert.deepEqual(fresh?.op_codes, { operation1: 5, operation2: 1 });
+    registry.expire(T0 + 6);
+    const stale = registry.table()['observatory.test_agent'];
+    assert.equal(stale?.expired, true);
+    assert.notEqual(stale?.time_expired, null);
+    assert.deepEqual(stale?.op_codes, { operation1: 7, operation2: 7 });
+  });
+});
