@@ -1,92 +1,103 @@
-// Expiry index: a hashed timing wheel of intrusive doubly linked lists.
-// Refreshing a deadline is O(1) (unlink, link) and a sweep touches only the
-// buckets that fell due, so expiry cost follows the agents that expire, not
-// the number of agents.
-
-export interface WheelNode {
-  /** Unix seconds; the node is due when `now > deadline` (strict, as Python). */
-  deadline: number;
-  bucket: number;
-  wheelPrev: WheelNode | null;
-  wheelNext: WheelNode | null;
-  inWheel: boolean;
-}
+// Expiry index: a hashed timing wheel of doubly linked lists over agent
+// numbers. Refreshing a deadline is O(1) (unlink, link) and a sweep touches
+// only the buckets that fell due, so expiry cost follows the agents that
+// expire, not the number of agents. The links live in typed arrays rather
+// than on the agents, so a refresh touches a few dense arrays that stay in
+// cache instead of two other agents' objects.
 
 const SLOTS = 1024; // a power of two
+const NIL = -1;
 
 export class DeadlineWheel {
-  readonly #slots: (WheelNode | null)[] = new Array<WheelNode | null>(SLOTS).fill(null);
+  readonly #heads = new Int32Array(SLOTS).fill(NIL);
+  #prev = new Int32Array(0);
+  #next = new Int32Array(0);
+  /** Unix seconds; an entry is due when `now > deadline` (strict, as Python). */
+  #deadline = new Float64Array(0);
+  /** The bucket an entry sits in, or NaN when it is not in the wheel. */
+  #bucket = new Float64Array(0);
   readonly #perSecond: number;
   #size = 0;
-  /** Buckets up to this one have been swept; -Infinity before the first sweep. */
+  /** Buckets up to this one have been swept. */
   #swept = -Infinity;
 
   /** `horizon`: the longest deadline ahead of now (the agent timeout). */
   constructor(horizon: number) {
-    // Keep one wheel revolution longer than the horizon so a slot rarely
-    // holds nodes of a later revolution; 5 ms buckets at the default 5 s.
-    const granularity = Math.max(0.005, (horizon * 1.25) / SLOTS);
-    this.#perSecond = 1 / granularity;
+    // One revolution longer than the horizon, so a slot rarely holds entries
+    // of a later revolution; 6 ms buckets at the default 5 s timeout.
+    this.#perSecond = 1 / Math.max(0.005, (horizon * 1.25) / SLOTS);
   }
 
   get size(): number {
     return this.#size;
   }
 
-  /** Insert `node`, or move it to its new deadline. */
-  schedule(node: WheelNode, deadline: number): void {
-    node.deadline = deadline;
+  deadline(id: number): number {
+    return this.#deadline[id] ?? Number.NaN;
+  }
+
+  /** Insert entry `id` (0, 1, 2, …), or move it to its new deadline. */
+  schedule(id: number, deadline: number): void {
+    if (id >= this.#bucket.length) this.#grow(id);
+    this.#deadline[id] = deadline;
     let bucket = Math.floor(deadline * this.#perSecond);
     if (bucket <= this.#swept) bucket = this.#swept + 1; // clock went back: sweep it next time
-    if (node.inWheel) {
-      if (node.bucket === bucket) return;
-      this.#unlink(node);
-    }
-    node.bucket = bucket;
+    const current = this.#bucket[id] as number;
+    if (current === bucket) return;
+    if (current === current) this.#unlink(id); // not NaN: it is in the wheel
+    this.#bucket[id] = bucket;
     const slot = bucket & (SLOTS - 1);
-    const head = this.#slots[slot] ?? null;
-    node.wheelPrev = null;
-    node.wheelNext = head;
-    if (head) head.wheelPrev = node;
-    this.#slots[slot] = node;
-    node.inWheel = true;
+    const head = this.#heads[slot] as number;
+    this.#prev[id] = NIL;
+    this.#next[id] = head;
+    if (head !== NIL) this.#prev[head] = id;
+    this.#heads[slot] = id;
     this.#size++;
   }
 
-  remove(node: WheelNode): void {
-    if (node.inWheel) this.#unlink(node);
-  }
-
-  /** Remove and hand to `visit` every node with `now > deadline`. */
-  sweep(now: number, visit: (node: WheelNode) => void): void {
+  /** Remove and hand to `visit` every entry with `now > deadline`. */
+  sweep(now: number, visit: (id: number) => void): void {
     const current = Math.floor(now * this.#perSecond);
     if (this.#size > 0) {
       const from = Math.max(this.#swept + 1, current - SLOTS + 1);
       for (let b = from; b <= current; b++) this.#sweepSlot(b & (SLOTS - 1), now, visit);
     }
-    // The current bucket may still hold nodes due later in it: look again next time.
+    // The current bucket may still hold entries due later in it: look again next time.
     this.#swept = current - 1;
   }
 
-  #sweepSlot(slot: number, now: number, visit: (node: WheelNode) => void): void {
-    let node = this.#slots[slot] ?? null;
-    while (node) {
-      const next: WheelNode | null = node.wheelNext;
-      if (now > node.deadline) {
-        this.#unlink(node);
-        visit(node);
+  #sweepSlot(slot: number, now: number, visit: (id: number) => void): void {
+    let id = this.#heads[slot] as number;
+    while (id !== NIL) {
+      const next = this.#next[id] as number;
+      if (now > (this.#deadline[id] as number)) {
+        this.#unlink(id);
+        visit(id);
       }
-      node = next;
+      id = next;
     }
   }
 
-  #unlink(node: WheelNode): void {
-    const { wheelPrev: prev, wheelNext: next } = node;
-    if (prev) prev.wheelNext = next;
-    else this.#slots[node.bucket & (SLOTS - 1)] = next;
-    if (next) next.wheelPrev = prev;
-    node.wheelPrev = node.wheelNext = null;
-    node.inWheel = false;
+  #unlink(id: number): void {
+    const prev = this.#prev[id] as number;
+    const next = this.#next[id] as number;
+    if (prev !== NIL) this.#next[prev] = next;
+    else this.#heads[(this.#bucket[id] as number) & (SLOTS - 1)] = next;
+    if (next !== NIL) this.#prev[next] = prev;
+    this.#bucket[id] = Number.NaN;
     this.#size--;
+  }
+
+  #grow(id: number): void {
+    const length = Math.max(1024, 2 ** Math.ceil(Math.log2(id + 1)));
+    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, fill: number): T => {
+      const next = make(length).fill(fill) as T;
+      next.set(old);
+      return next;
+    };
+    this.#prev = grow(this.#prev, (n) => new Int32Array(n), NIL);
+    this.#next = grow(this.#next, (n) => new Int32Array(n), NIL);
+    this.#deadline = grow(this.#deadline, (n) => new Float64Array(n), 0);
+    this.#bucket = grow(this.#bucket, (n) => new Float64Array(n), Number.NaN);
   }
 }

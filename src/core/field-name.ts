@@ -42,3 +42,11 @@ export function operationFieldName(agentAddress: string, opName: string): string
   const field = enforceFieldNameRules(raw);
   return fieldNameProblem(field) === null ? field : null;
 }
+
+/**
+ * What every field of an address starts with, for collision checks: two
+ * addresses with the same prefix would write the same fields.
+ */
+export function addressFieldPrefix(agentAddress: string): string {
+  return enforceFieldNameRules(`${agentAddress}_`.replaceAll('.', '_').replaceAll('-', '_'));
+}

@@ -23,16 +23,33 @@ export class HeartbeatScratch {
   opCount = 0;
   readonly opNames: string[] = [];
   readonly opCodes: number[] = [];
+  /** Compared while reading against the agent's previous heartbeat. */
+  sameNames = false;
+  sameCodes = false;
+  /** args[0][0] until readOpCodes has checked it. */
+  rawOpCodes: unknown = undefined;
 }
+
+/** What a heartbeat is compared with: the agent's previous op names and live codes. */
+export interface PreviousOps {
+  readonly opNames: readonly string[];
+  /** Codes packed 4 bits each (see registered-agent.ts), NaN beyond 13 ops. */
+  readonly packedCodes: number;
+  readonly bigCodes: readonly number[] | null;
+}
+
+const NO_PREVIOUS: PreviousOps = { opNames: [], packedCodes: 0, bigCodes: null };
 
 const SUFFIX = '.feeds.heartbeat';
 
 /**
- * Validate `(topic, args)` into `out`: null when the heartbeat is
- * well-formed, else the rejection. The checks a new address needs on top of
- * these are in `newAgentProblem`, so known agents skip them.
+ * Validate the event shape and the feed of `(topic, args)` into `out`: null
+ * when well-formed, else the rejection. The caller then finds the agent by
+ * its topic and checks the feed's address against it (or, for a new agent,
+ * `newAgentProblem` checks the topic and address in full), and reads the op
+ * codes with `readOpCodes`, comparing them with the agent's.
  */
-export function readHeartbeat(
+export function readFeed(
   topic: unknown,
   args: unknown,
   limits: HeartbeatLimits,
@@ -51,12 +68,6 @@ export function readHeartbeat(
   const address = f.agent_address;
   if (typeof address !== 'string') return reject('bad_feed', `Feed agent_address is ${describeValue(address)}`);
   if (typeof topic !== 'string') return reject('topic_mismatch', 'Event has no topic');
-  // topic must be exactly `${address}.feeds.heartbeat`, compared without building it.
-  if (
-    topic.length !== address.length + SUFFIX.length || !topic.endsWith(SUFFIX) || !topic.startsWith(address)
-  ) {
-    return reject('topic_mismatch', `Heartbeat for ${describeValue(address)} arrived on topic ${describeValue(topic)}`);
-  }
   const agentClass = f.agent_class;
   if (agentClass != null && (typeof agentClass !== 'string' || agentClass.length > limits.maxNameLength)) {
     return reject('bad_feed', `Feed agent_class is ${describeValue(agentClass)}, not a name of at most ${limits.maxNameLength}`);
@@ -65,8 +76,7 @@ export function readHeartbeat(
   if (sessionId != null && (typeof sessionId !== 'string' || sessionId.length > limits.maxNameLength)) {
     return reject('bad_feed', `Feed session_id is ${describeValue(sessionId)}, not a string of at most ${limits.maxNameLength}`);
   }
-  const problem = readOpCodes(payload[0], limits, out);
-  if (problem) return problem;
+  out.rawOpCodes = payload[0];
   out.address = address;
   out.topic = topic;
   out.agentClass = (agentClass as string | null | undefined) ?? null;
@@ -74,9 +84,17 @@ export function readHeartbeat(
   return null;
 }
 
-/** The check only a new address needs: the shape "{root}.{id}". */
+export function topicMismatch(scratch: HeartbeatScratch): Rejection {
+  const { address, topic } = scratch;
+  return reject('topic_mismatch', `Heartbeat for ${describeValue(address)} arrived on topic ${describeValue(topic)}`);
+}
+
+/** The checks only a new agent needs: topic "{address}.feeds.heartbeat", address "{root}.{id}". */
 export function newAgentProblem(scratch: HeartbeatScratch, limits: HeartbeatLimits): Rejection | null {
-  const { address } = scratch;
+  const { address, topic } = scratch;
+  if (topic.length !== address.length + SUFFIX.length || !topic.endsWith(SUFFIX) || !topic.startsWith(address)) {
+    return topicMismatch(scratch);
+  }
   const root = limits.addressRoot;
   if (
     address.length > limits.maxAddressLength || address.length <= root.length + 1 ||
@@ -88,27 +106,41 @@ export function newAgentProblem(scratch: HeartbeatScratch, limits: HeartbeatLimi
   return null;
 }
 
-function readOpCodes(value: unknown, limits: HeartbeatLimits, out: HeartbeatScratch): Rejection | null {
+/** Validate the op codes into `out`, comparing them with `previous` in the same pass. */
+export function readOpCodes(out: HeartbeatScratch, limits: HeartbeatLimits, previous: PreviousOps = NO_PREVIOUS): Rejection | null {
+  const value = out.rawOpCodes;
+  out.rawOpCodes = undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject('bad_op_codes', `Op codes are ${describeValue(value)}, not an object`);
   }
   const codes = value as Record<string, unknown>;
   const names = out.opNames;
   const values = out.opCodes;
+  const prevNames = previous.opNames;
+  const bigCodes = previous.bigCodes;
+  let sameNames = true;
+  let sameBigCodes = bigCodes !== null;
+  let packed = 0;
   let n = 0;
   for (const name in codes) {
     if (n === limits.maxOps) return reject('too_many_ops', `More than ${limits.maxOps} ops in one heartbeat`);
     const code = codes[name];
-    if (typeof code !== 'number' || !Number.isInteger(code) || code < 1 || code > 8) {
+    // (code & 15) !== code rejects fractions, NaN and infinities in one cheap test.
+    if (typeof code !== 'number' || (code & 15) !== code || code < 1 || code > 8) {
       return reject('bad_op_code', `Op ${describeValue(name)} has code ${describeValue(code)}, not an integer 1..8`);
     }
     if (name.length === 0 || name.length > limits.maxNameLength || name === '__proto__') {
       return reject('bad_op_name', `Op name ${describeValue(name)} is empty, too long or reserved`);
     }
+    if (name !== prevNames[n]) sameNames = false;
+    if (bigCodes !== null && code !== bigCodes[n]) sameBigCodes = false;
+    packed = packed * 16 + code;
     names[n] = name;
     values[n] = code;
     n++;
   }
   out.opCount = n;
+  out.sameNames = sameNames && n === prevNames.length;
+  out.sameCodes = out.sameNames && (n <= 13 ? packed === previous.packedCodes : sameBigCodes);
   return null;
 }

@@ -3,16 +3,18 @@
 // Semantics follow the Python RegistryAgent (protocol doc §3) with the fixes
 // listed in the README's "Differences from the Python registry".
 
-import { DeadlineWheel, type WheelNode } from './deadline-wheel.ts';
-import { operationFieldName } from './field-name.ts';
+import { DeadlineWheel } from './deadline-wheel.ts';
+import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import {
   DEFAULT_LIMITS,
   type HeartbeatLimits,
   HeartbeatScratch,
   newAgentProblem,
-  readHeartbeat,
+  readFeed,
+  readOpCodes,
+  topicMismatch,
 } from './heartbeat.ts';
-import { type EncodedAgent, opCodesObject, RegisteredAgent } from './registered-agent.ts';
+import { type EncodedAgent, RegisteredAgent } from './registered-agent.ts';
 import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 
 export interface RegistryOptions {
@@ -38,10 +40,8 @@ export interface AgentChange {
   readonly opsChanged: boolean;
   /** Ops gone from the heartbeat: reported once as EXPIRED, then forgotten. */
   readonly vanishedOps: readonly string[];
-  /** The agent_operations fields of `vanishedOps` (those it had). */
-  readonly vanishedFields: readonly string[];
-  /** Fields this agent would share with another agent (e.g. faker-1 / faker_1): withheld. */
-  readonly collisions: readonly string[];
+  /** The address whose agent_operations fields this agent would share (faker-1 / faker_1); set on join. */
+  readonly collidesWith: string | null;
 }
 
 export type IngestResult = AgentChange | Rejection | null;
@@ -57,19 +57,27 @@ export interface RegistryCounters {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const HEARTBEAT_SUFFIX_LENGTH = '.feeds.heartbeat'.length;
 
 export class Registry {
   readonly agentTimeout: number;
   readonly maxAgents: number;
   readonly counters: RegistryCounters;
   readonly #limits: HeartbeatLimits;
-  readonly #agents = new Map<string, RegisteredAgent>();
-  /** address -> encoded entry, in join order: the `main` session.data. Live, read-only. */
+  /** Agents by heartbeat topic: a known agent's topic check is then one string comparison. */
+  readonly #byTopic = new Map<string, RegisteredAgent>();
+  /** Agents by their wheel index. */
+  readonly #byIndex: RegisteredAgent[] = [];
+  /** address -> agent (which is its encoded entry), in join order: the `main` session.data. Live, read-only. */
   readonly #table: Record<string, EncodedAgent> = {};
+  /** One shared array per distinct list of op names (agents of a class share theirs). */
+  readonly #opNameLists = new Map<string, readonly string[]>();
   readonly #wheel: DeadlineWheel;
   readonly #scratch = new HeartbeatScratch();
-  /** agent_operations field -> the address that owns it. */
-  readonly #fieldOwners = new Map<string, string>();
+  /** agent_operations field prefix -> the address that owns it. */
+  readonly #prefixOwners = new Map<string, string>();
+  /** One string per agent class name, not one per agent. */
+  readonly #classNames = new Map<string, string>();
   #expiredCount = 0;
 
   constructor(options: RegistryOptions) {
@@ -84,7 +92,7 @@ export class Registry {
   }
 
   get size(): number {
-    return this.#agents.size;
+    return this.#byIndex.length;
   }
 
   get expiredCount(): number {
@@ -92,11 +100,12 @@ export class Registry {
   }
 
   get(address: string): RegisteredAgent | undefined {
-    return this.#agents.get(address);
+    return this.#byTopic.get(`${address}.feeds.heartbeat`);
   }
 
-  agents(): IterableIterator<RegisteredAgent> {
-    return this.#agents.values();
+  /** Every agent ever seen, in join order. */
+  agents(): readonly RegisteredAgent[] {
+    return this.#byIndex;
   }
 
   /**
@@ -115,64 +124,63 @@ export class Registry {
    */
   ingest(topic: unknown, args: unknown, now: number): IngestResult {
     const hb = this.#scratch;
-    const problem = readHeartbeat(topic, args, this.#limits, hb);
-    if (problem) return this.#rejected(problem);
-    const agent = this.#agents.get(hb.address);
+    const feedProblem = readFeed(topic, args, this.#limits, hb);
+    if (feedProblem) return this.#rejected(feedProblem);
+    // The topic names the agent; the feed must agree with it (no spoofing, Q1).
+    // A known topic ends in ".feeds.heartbeat", so the address must be the
+    // rest of it: checked on the fresh strings, not the agent's (cold) copy.
+    const agent = this.#byTopic.get(hb.topic);
+    if (agent && (hb.address.length + HEARTBEAT_SUFFIX_LENGTH !== hb.topic.length || !hb.topic.startsWith(hb.address))) {
+      return this.#rejected(topicMismatch(hb));
+    }
+    const opsProblem = readOpCodes(hb, this.#limits, agent);
+    if (opsProblem) return this.#rejected(opsProblem);
     if (!agent) return this.#join(now);
 
-    agent.heartbeats++;
+    agent.heard(now);
     this.counters.heartbeats++;
-    agent.entry.last_updated = now;
-    this.#wheel.schedule(agent, now + this.agentTimeout);
-
-    const restarted = hb.sessionId !== null && agent.sessionId !== null && hb.sessionId !== agent.sessionId;
-    const wasExpired = agent.entry.expired;
-    const sameNames = sameOpNames(agent, hb);
-    if (!restarted && !wasExpired && sameNames && sameCodes(agent, hb)) return null;
+    this.#wheel.schedule(agent.index, now + this.agentTimeout);
+    const restarted = hb.sessionId !== agent.sessionId && hb.sessionId !== null && agent.sessionId !== null;
+    const wasExpired = agent.expired;
+    if (!restarted && !wasExpired && hb.sameCodes) return null;
 
     // Something changed: the slow path may allocate.
-    let vanished: Vanished = NO_VANISHED;
-    let collisions = NONE;
-    if (!sameNames) {
-      // An expired agent's old ops were already reported as EXPIRED.
-      if (!wasExpired) vanished = vanishedOps(agent, hb);
-      collisions = this.#setOpNames(agent, hb);
-    }
-    const opsChanged = !sameNames || !sameCodes(agent, hb);
-    agent.liveCodes = hb.opCodes.slice(0, hb.opCount);
-    if (opsChanged || wasExpired) agent.entry.op_codes = opCodesObject(agent.opNames, agent.liveCodes);
+    // An expired agent's old ops were already reported as EXPIRED.
+    const vanished = hb.sameNames || wasExpired ? NONE : vanishedOps(agent.opNames, hb);
+    const opsChanged = !hb.sameCodes;
+    if (opsChanged || wasExpired) agent.setOps(this.#opNames(hb), hb.opCodes, now);
     if (wasExpired) {
-      agent.entry.expired = false;
-      agent.entry.time_expired = null;
+      agent.revive(now);
       this.#expiredCount--;
       this.counters.revived++;
     }
     if (restarted) {
-      agent.sessionId = hb.sessionId;
-      agent.restarts++;
+      agent.restarted(hb.sessionId as string, hb.agentClass && this.#className(hb.agentClass), now);
       this.counters.restarts++;
-      // A restarted process may be another agent class (Python keeps the first forever).
-      if (hb.agentClass !== null) agent.entry.agent_class = hb.agentClass;
-    } else if (agent.sessionId === null) {
-      agent.sessionId = hb.sessionId;
+    } else if (agent.sessionId === null && hb.sessionId !== null) {
+      agent.adoptSession(hb.sessionId);
     }
-    agent.lastTransition = now;
-    return change(agent, now, false, wasExpired, restarted, false, opsChanged, vanished, collisions);
+    return change(agent, now, false, wasExpired, restarted, false, opsChanged, vanished, null);
+  }
+
+  /**
+   * The agent_operations field of one op of `agent`, built when publishing
+   * rather than stored per agent; null when Python would skip it or the
+   * agent's fields collide with another's.
+   */
+  fieldName(agent: RegisteredAgent, op: string): string | null {
+    return agent.collidesWith !== null ? null : operationFieldName(agent.agent_address, op);
   }
 
   /** Expire every agent silent for more than the timeout at `now`. */
   expire(now: number): readonly AgentChange[] {
     let changes: AgentChange[] | undefined;
-    this.#wheel.sweep(now, (node: WheelNode) => {
-      const agent = node as RegisteredAgent;
-      const { entry } = agent;
-      entry.expired = true;
-      entry.time_expired = agent.deadline; // the moment it expired, stamped once
-      entry.op_codes = opCodesObject(agent.opNames, 7);
-      agent.lastTransition = now;
+    this.#wheel.sweep(now, (index) => {
+      const agent = this.#byIndex[index] as RegisteredAgent;
+      agent.expire(this.#wheel.deadline(index), now);
       this.#expiredCount++;
       this.counters.expired++;
-      (changes ??= []).push(change(agent, now, false, false, false, true, false, NO_VANISHED, NONE));
+      (changes ??= []).push(change(agent, now, false, false, false, true, false, NONE, null));
     });
     return changes ?? NONE_CHANGES;
   }
@@ -181,43 +189,55 @@ export class Registry {
     const hb = this.#scratch;
     const problem = newAgentProblem(hb, this.#limits);
     if (problem) return this.#rejected(problem);
-    if (this.#agents.size >= this.maxAgents) {
+    if (this.#byIndex.length >= this.maxAgents) {
       return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused "${hb.address}"`));
     }
-    const agent = new RegisteredAgent(hb.address, hb.agentClass, hb.sessionId, now);
-    const collisions = this.#setOpNames(agent, hb);
-    agent.liveCodes = hb.opCodes.slice(0, hb.opCount);
-    agent.entry.op_codes = opCodesObject(agent.opNames, agent.liveCodes);
-    agent.heartbeats = 1;
-    this.#agents.set(agent.address, agent);
-    this.#table[agent.address] = agent.entry;
-    this.#wheel.schedule(agent, now + this.agentTimeout);
+    const agentClass = hb.agentClass === null ? null : this.#className(hb.agentClass);
+    const agent = new RegisteredAgent(this.#byIndex.length, hb.address, agentClass, hb.sessionId, now);
+    agent.setOps(this.#opNames(hb), hb.opCodes, now);
+    const owner = this.#claimFieldPrefix(agent.agent_address);
+    if (owner !== null) agent.collides(owner);
+    this.#byTopic.set(hb.topic, agent);
+    this.#byIndex.push(agent);
+    this.#table[agent.agent_address] = agent;
+    this.#wheel.schedule(agent.index, now + this.agentTimeout);
     this.counters.heartbeats++;
     this.counters.joined++;
-    return change(agent, now, true, false, false, false, hb.opCount > 0, NO_VANISHED, collisions);
+    return change(agent, now, true, false, false, false, hb.opCount > 0, NONE, owner);
   }
 
-  /** Adopt the heartbeat's op names and work out their agent_operations fields. */
-  #setOpNames(agent: RegisteredAgent, hb: HeartbeatScratch): readonly string[] {
+  /** The heartbeat's op names as a shared, frozen list. */
+  #opNames(hb: HeartbeatScratch): readonly string[] {
     const names = hb.opNames.slice(0, hb.opCount);
-    const fields: (string | null)[] = [];
-    let collisions: string[] | undefined;
-    for (const name of names) {
-      let field = operationFieldName(agent.address, name);
-      if (field !== null) {
-        const owner = this.#fieldOwners.get(field);
-        if (owner === undefined) this.#fieldOwners.set(field, agent.address);
-        else if (owner !== agent.address) {
-          (collisions ??= []).push(field);
-          this.counters.fieldCollisions++;
-          field = null;
-        }
-      }
-      fields.push(field);
+    const key = names.join('\u0000');
+    const known = this.#opNameLists.get(key);
+    if (known !== undefined) return known;
+    const list = Object.freeze(names);
+    if (this.#opNameLists.size < 10_000) this.#opNameLists.set(key, list);
+    return list;
+  }
+
+  /**
+   * Two addresses whose agent_operations fields would coincide (faker-1 and
+   * faker_1) would interleave their values in one field. The first keeps the
+   * fields; the later one's are withheld and the collision is reported.
+   */
+  #claimFieldPrefix(address: string): string | null {
+    const prefix = addressFieldPrefix(address);
+    const owner = this.#prefixOwners.get(prefix);
+    if (owner === undefined) {
+      this.#prefixOwners.set(prefix, address);
+      return null;
     }
-    agent.opNames = names;
-    agent.fieldNames = fields;
-    return collisions ?? NONE;
+    this.counters.fieldCollisions++;
+    return owner;
+  }
+
+  #className(name: string): string {
+    const known = this.#classNames.get(name);
+    if (known !== undefined) return known;
+    if (this.#classNames.size < 10_000) this.#classNames.set(name, name);
+    return name;
   }
 
   #rejected(rejection: Rejection): Rejection {
@@ -228,34 +248,10 @@ export class Registry {
 
 const NONE_CHANGES: readonly AgentChange[] = Object.freeze([]);
 
-function sameOpNames(agent: RegisteredAgent, hb: HeartbeatScratch): boolean {
-  const names = agent.opNames;
-  if (names.length !== hb.opCount) return false;
-  for (let i = 0; i < names.length; i++) if (names[i] !== hb.opNames[i]) return false;
-  return true;
-}
-
-function sameCodes(agent: RegisteredAgent, hb: HeartbeatScratch): boolean {
-  const codes = agent.liveCodes;
-  if (codes.length !== hb.opCount) return false;
-  for (let i = 0; i < codes.length; i++) if (codes[i] !== hb.opCodes[i]) return false;
-  return true;
-}
-
-interface Vanished { ops: readonly string[]; fields: readonly string[] }
-const NO_VANISHED: Vanished = { ops: NONE, fields: NONE };
-
-function vanishedOps(agent: RegisteredAgent, hb: HeartbeatScratch): Vanished {
+function vanishedOps(previous: readonly string[], hb: HeartbeatScratch): readonly string[] {
   const current = new Set(hb.opNames.slice(0, hb.opCount));
-  const ops: string[] = [];
-  const fields: string[] = [];
-  agent.opNames.forEach((name, i) => {
-    if (current.has(name)) return;
-    ops.push(name);
-    const field = agent.fieldNames[i];
-    if (field) fields.push(field);
-  });
-  return ops.length ? { ops, fields } : NO_VANISHED;
+  const gone = previous.filter((name) => !current.has(name));
+  return gone.length ? gone : NONE;
 }
 
 function change(
@@ -266,11 +262,8 @@ function change(
   restarted: boolean,
   expired: boolean,
   opsChanged: boolean,
-  vanished: Vanished,
-  collisions: readonly string[],
+  vanishedOps: readonly string[],
+  collidesWith: string | null,
 ): AgentChange {
-  return {
-    kind: 'changed', agent, at, joined, revived, restarted, expired, opsChanged,
-    vanishedOps: vanished.ops, vanishedFields: vanished.fields, collisions,
-  };
+  return { kind: 'changed', agent, at, joined, revived, restarted, expired, opsChanged, vanishedOps, collidesWith };
 }

@@ -11,6 +11,11 @@ function changed(result: IngestResult): AgentChange {
   return result;
 }
 
+/** What an OCS client receives: the JSON form of a table entry. */
+function wire(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
 function beat(registry: Registry, id: string, now: number, spec?: Parameters<typeof heartbeat>[1]): IngestResult {
   const [topic, args] = heartbeat(id, spec);
   return registry.ingest(topic, args, now);
@@ -24,7 +29,7 @@ describe('Registry: heartbeat ingest', () => {
     assert.equal(c.opsChanged, true);
     const entry = registry.table()['observatory.fake-data1'];
     assert.deepEqual(Object.keys(entry ?? {}), ['expired', 'time_expired', 'last_updated', 'op_codes', 'agent_class', 'agent_address']);
-    assert.deepEqual(entry, {
+    assert.deepEqual(wire(entry), {
       expired: false,
       time_expired: null,
       last_updated: T0,
@@ -38,7 +43,7 @@ describe('Registry: heartbeat ingest', () => {
     const registry = new Registry({ addressRoot: ROOT });
     beat(registry, 'a', T0);
     assert.equal(beat(registry, 'a', T0 + 1), null);
-    assert.equal(registry.get('observatory.a')?.lastUpdated, T0 + 1);
+    assert.equal(registry.get('observatory.a')?.last_updated, T0 + 1);
     assert.equal(registry.counters.heartbeats, 2);
   });
 
@@ -110,7 +115,7 @@ describe('Registry: expiry', () => {
     registry.expire(T0 + 6);
     const c = changed(beat(registry, 'a', T0 + 7, { ops: { acq: 3 } }));
     assert.equal(c.revived, true);
-    assert.deepEqual(registry.table()['observatory.a'], {
+    assert.deepEqual(wire(registry.table()['observatory.a']), {
       expired: false, time_expired: null, last_updated: T0 + 7, op_codes: { acq: 3 },
       agent_class: 'FakeDataAgent', agent_address: 'observatory.a',
     });
@@ -142,7 +147,7 @@ describe('Registry: deliberate fixes over Python', () => {
     beat(registry, 'a', T0, { ops: { acq: 3, count: 1, old: 5 } });
     const c = changed(beat(registry, 'a', T0 + 1, { ops: { acq: 3, count: 1 } }));
     assert.deepEqual(c.vanishedOps, ['old']);
-    assert.deepEqual(c.vanishedFields, ['observatory_a_old']);
+    assert.equal(registry.fieldName(c.agent, 'old'), 'observatory_a_old');
     assert.deepEqual(registry.table()['observatory.a']?.op_codes, { acq: 3, count: 1 });
     assert.equal(beat(registry, 'a', T0 + 2, { ops: { acq: 3, count: 1 } }), null);
   });
@@ -158,14 +163,18 @@ describe('Registry: deliberate fixes over Python', () => {
     assert.equal(beat(registry, 'a', T0 + 2, { sessionId: '1700000099.9', agentClass: 'NewClass' }), null);
   });
 
-  it('detects two addresses that share a field name and withholds the later one', () => {
+  it('detects two addresses that share field names and withholds the later one', () => {
     const registry = new Registry({ addressRoot: ROOT });
-    beat(registry, 'faker-1', T0, { ops: { acq: 1 } });
-    const c = changed(beat(registry, 'faker_1', T0, { ops: { acq: 1, count: 1 } }));
-    assert.deepEqual(c.collisions, ['observatory_faker_1_acq']);
-    assert.deepEqual(registry.get('observatory.faker_1')?.fieldNames, [null, 'observatory_faker_1_count']);
-    assert.deepEqual(registry.get('observatory.faker-1')?.fieldNames, ['observatory_faker_1_acq']);
+    const first = changed(beat(registry, 'faker-1', T0, { ops: { acq: 1 } }));
+    const second = changed(beat(registry, 'faker_1', T0, { ops: { acq: 1, count: 1 } }));
+    assert.equal(first.collidesWith, null);
+    assert.equal(second.collidesWith, 'observatory.faker-1');
+    assert.equal(registry.fieldName(first.agent, 'acq'), 'observatory_faker_1_acq');
+    assert.equal(registry.fieldName(second.agent, 'acq'), null);
+    assert.equal(registry.fieldName(second.agent, 'count'), null);
+    assert.deepEqual(registry.table()['observatory.faker_1']?.op_codes, { acq: 1, count: 1 }, 'still tracked');
     assert.equal(registry.counters.fieldCollisions, 1);
+    assert.equal(changed(beat(registry, 'faker1', T0)).collidesWith, null, 'faker1 has other fields');
   });
 });
 
@@ -208,7 +217,7 @@ describe('Registry: bad input changes nothing', () => {
       beat(registry, 'x', T0, { ops: { acq: 3 } });
       const before = JSON.stringify(registry.table());
       const result = registry.ingest(badTopic, args, T0 + 1);
-      if (!result || result.kind !== 'rejected') assert.fail(`expected a rejection, got ${result && JSON.stringify(result.agent.entry)}`);
+      if (!result || result.kind !== 'rejected') assert.fail(`expected a rejection, got ${JSON.stringify(result)}`);
       assert.equal(result.reason, reason);
       assert.ok(result.detail.length > 0);
       assert.equal(JSON.stringify(registry.table()), before);
@@ -216,6 +225,21 @@ describe('Registry: bad input changes nothing', () => {
       assert.equal(registry.counters.heartbeats, 1);
     });
   }
+
+  it('refuses a feed that disagrees with a known agent\'s topic (spoofing)', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'x', T0);
+    beat(registry, 'y', T0);
+    const [, args] = heartbeat('y');
+    for (const topic of ['observatory.x.feeds.heartbeat', 'observatory.x.feeds.heartbeat'.replace('x', 'xy')]) {
+      const result = registry.ingest(topic, args, T0 + 1);
+      assert.equal(result?.kind === 'rejected' && result.reason, 'topic_mismatch', topic);
+    }
+    const [, short] = heartbeat('x');
+    assert.equal(registry.ingest('observatory.xx.feeds.heartbeat', short, T0 + 1)?.kind, 'rejected');
+    assert.equal(registry.get('observatory.x')?.last_updated, T0);
+    assert.equal(registry.get('observatory.y')?.last_updated, T0);
+  });
 
   it('refuses new addresses when full, while known agents keep working', () => {
     const registry = new Registry({ addressRoot: ROOT, maxAgents: 2 });
@@ -240,7 +264,10 @@ describe('Registry: the status table', () => {
     assert.equal(registry.table(), table);
     assert.deepEqual(Object.keys(table), ['observatory.a', 'observatory.b']);
     assert.equal(table['observatory.a']?.last_updated, T0 + 1);
-    assert.deepEqual(JSON.parse(JSON.stringify(table)), table);
+    assert.deepEqual(Object.keys(wire(table) as object), ['observatory.a', 'observatory.b']);
+    assert.equal(JSON.stringify(wire(table)), JSON.stringify(table), 'JSON round trip is lossless');
+    assert.deepEqual(Object.keys(table['observatory.a'] ?? {}), ['expired', 'time_expired', 'last_updated', 'op_codes', 'agent_class', 'agent_address'],
+      'only the Python keys are own properties');
   });
 
   it('matches the Python unit tests (tests/agents/test_registry_agent.py)', () => {
