@@ -9,7 +9,8 @@ import { join } from 'node:path';
 const JUNIT = '.junit';
 const RUNNER_TIMEOUT_MS = 15 * 60_000;
 const targets = process.argv.slice(2);
-const env = { ...process.env, NO_COLOR: '1' };
+// NO_COLOR alone: Deno colours its output when FORCE_COLOR is set at all.
+const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
 delete env.FORCE_COLOR;
 
 interface Tally { passed: number; failed: number; skipped: number }
