@@ -1,0 +1,12 @@
+// Public surface of src/config: the command line and the OCS site config.
+
+export { loadRegistryConfig } from './load.ts';
+export type { ConfigDeps } from './load.ts';
+export type { RegistryConfig, HttpApiOptions, SimOptions } from './registry-config.ts';
+export { DEFAULTS, SIM_DEFAULTS } from './registry-config.ts';
+export { ConfigError, HelpRequested } from './errors.ts';
+export { helpText } from './help.ts';
+export { wantsHelp, parseArgv } from './argv.ts';
+export type { ArgValue, ArgValues } from './argv.ts';
+export { OPTIONS } from './options.ts';
+export type { OptionSpec, OptionKind } from './options.ts';

@@ -1,0 +1,78 @@
+// Every option the registry accepts: the Python registry's (argparse, from
+// ocs/site_config.py add_arguments and the agent's make_parser) plus ours.
+// The table drives parsing, abbreviation, validation and the help text.
+
+export type OptionKind = 'string' | 'float' | 'int' | 'flag' | 'help';
+
+export interface OptionSpec {
+  /** The long form, e.g. "--wait-time". */
+  readonly flag: string;
+  readonly kind: OptionKind;
+  /** Smallest accepted value for numbers (inclusive). */
+  readonly min?: number;
+  /** Largest accepted value for numbers (inclusive). */
+  readonly max?: number;
+  /** Placeholder shown in the help text. */
+  readonly metavar?: string;
+  readonly group: 'registry' | 'site' | 'extra';
+  readonly help: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: '--help', kind: 'help', group: 'registry', help: 'Show this help and exit.' },
+
+  // Registry agent option (ocs/agents/registry/agent.py make_parser).
+  { flag: '--wait-time', kind: 'float', min: 0, metavar: 'SECONDS', group: 'registry',
+    help: 'Period of the full republish of every agent\'s op codes to the agent_operations feed (default 30). Not a main-loop sleep.' },
+
+  // Site-config options (ocs/site_config.py add_arguments), same names and types.
+  { flag: '--site', kind: 'string', metavar: 'NAME', group: 'site',
+    help: 'Load $OCS_CONFIG_DIR/NAME.yaml (default "default"); "none" uses no site config file.' },
+  { flag: '--site-file', kind: 'string', metavar: 'PATH', group: 'site',
+    help: 'Load this site config file instead of $OCS_CONFIG_DIR/NAME.yaml.' },
+  { flag: '--site-host', kind: 'string', metavar: 'HOST', group: 'site',
+    help: 'Use this host block of the site config instead of the machine\'s host name (then "localhost").' },
+  { flag: '--site-hub', kind: 'string', metavar: 'URL', group: 'site',
+    help: 'WAMP router WebSocket URL (overrides wamp_server), e.g. ws://127.0.0.1:8001/ws.' },
+  { flag: '--site-http', kind: 'string', metavar: 'URL', group: 'site',
+    help: 'WAMP router HTTP bridge URL (overrides wamp_http), e.g. http://127.0.0.1:8001/call.' },
+  { flag: '--site-realm', kind: 'string', metavar: 'REALM', group: 'site',
+    help: 'WAMP realm (overrides wamp_realm).' },
+  { flag: '--instance-id', kind: 'string', metavar: 'ID', group: 'site',
+    help: 'Agent instance id; default: the only RegistryAgent instance on the host in the site config.' },
+  { flag: '--address-root', kind: 'string', metavar: 'ROOT', group: 'site',
+    help: 'Address root (overrides address_root); the registry\'s address is ROOT.ID.' },
+  { flag: '--registry-address', kind: 'string', metavar: 'ADDRESS', group: 'site',
+    help: 'Deprecated; accepted and ignored.' },
+  { flag: '--log-dir', kind: 'string', metavar: 'DIR', group: 'site',
+    help: 'Directory for the log file (overrides the host\'s log-dir).' },
+  { flag: '--working-dir', kind: 'string', metavar: 'DIR', group: 'site',
+    help: 'Directory against which a relative --log-dir is resolved.' },
+  { flag: '--crossbar-timeout', kind: 'int', min: 0, metavar: 'SECONDS', group: 'site',
+    help: 'Seconds to keep trying to reconnect to the router before exiting; 0 waits forever (default: host crossbar_timeout, else 10).' },
+  { flag: '--access-policy', kind: 'string', metavar: 'POLICY', group: 'site',
+    help: 'Access policy: none, override:PW2,PW3 or director:ID (overrides hub access_policy).' },
+
+  // Options of this implementation only.
+  { flag: '--agent-timeout', kind: 'float', min: 0, metavar: 'SECONDS', group: 'extra',
+    help: 'Seconds without a heartbeat before an agent is marked expired (default 5).' },
+  { flag: '--max-agents', kind: 'int', min: 1, metavar: 'N', group: 'extra',
+    help: 'Most agents tracked at once; heartbeats from further new agents are refused (default 100000).' },
+  { flag: '--http-port', kind: 'int', min: 0, max: 65535, metavar: 'PORT', group: 'extra',
+    help: 'Serve the HTTP API on this port (default: off; 0 picks a free port).' },
+  { flag: '--http-host', kind: 'string', metavar: 'HOST', group: 'extra',
+    help: 'Interface for the HTTP API (default 127.0.0.1).' },
+  { flag: '--sim', kind: 'flag', group: 'extra',
+    help: 'Run against the embedded in-process crossbar simulator instead of a router.' },
+  { flag: '--sim-agents', kind: 'int', min: 0, metavar: 'N', group: 'extra',
+    help: 'Number of fake agents the simulator starts with --sim (default 200).' },
+];
+
+/** Short aliases; argparse gives --help its "-h". */
+export const SHORT_ALIASES: Readonly<Record<string, string>> = { '-h': '--help' };
+
+const BY_FLAG = new Map(OPTIONS.map((o) => [o.flag, o]));
+
+export function optionFor(flag: string): OptionSpec | undefined {
+  return BY_FLAG.get(flag);
+}
