@@ -1,0 +1,59 @@
+// The agent_operations feed (protocol doc §3.5): one WAMP event per
+// (agent, op), each holding one block named after its field:
+//   [[{field: {block_name: field, data: {field: [code]}, timestamps: [t]}}, feed_encoded]]
+// Published straight from the registry core, not through per-field Block
+// objects kept forever (Python's Q9/Q10: O(blocks²) flushes, unbounded memory).
+
+import type { RegisteredAgent, Registry } from '../core/index.ts';
+
+export type Publish = (topic: string, args: unknown[]) => void;
+
+export class AgentOperationsFeed {
+  readonly topic: string;
+  readonly #encoded: Record<string, unknown>;
+  readonly #registry: Registry;
+  readonly #publish: Publish;
+  /** Events published, for metrics. */
+  published = 0;
+
+  /** `encoded`: the feed's 7-key Feed.encoded() (record true, agg_params {frame_length: 60}). */
+  constructor(registry: Registry, encoded: Record<string, unknown>, publish: Publish) {
+    this.#registry = registry;
+    this.#encoded = encoded;
+    this.topic = String(encoded.address);
+    this.#publish = publish;
+  }
+
+  /** Every op of `agent` with its current code (EXPIRED while expired), as Python does on a change. */
+  publishAgent(agent: RegisteredAgent, now: number): void {
+    const names = agent.opNames;
+    for (let i = 0; i < names.length; i++) this.publishField(agent, names[i] as string, agent.codeAt(i), now);
+  }
+
+  /** Ops that left the agent's heartbeat: EXPIRED once, then forgotten. */
+  publishVanished(agent: RegisteredAgent, ops: readonly string[], now: number): void {
+    for (const op of ops) this.publishField(agent, op, 7, now);
+  }
+
+  /** The periodic republish (`--wait-time`): every known agent, expired ones included. */
+  publishAll(now: number): void {
+    for (const agent of this.#registry.agents()) this.publishAgent(agent, now);
+  }
+
+  publishField(agent: RegisteredAgent, op: string, code: number, now: number): void {
+    const field = this.#registry.fieldName(agent, op);
+    if (field === null) return; // Python logs and skips an invalid field; collisions are withheld
+    const block = { block_name: field, data: { [field]: [code] }, timestamps: [floatTimestamp(now)] };
+    this.#publish(this.topic, [[{ [field]: block }, this.#encoded]]);
+    this.published++;
+  }
+}
+
+/**
+ * JSON and msgpack send an integral JS number as an integer, and Python then
+ * sees an int where OCS always has a float (Q12: mixed-type G3 blocks are
+ * dropped, InfluxDB rejects the batch). Nudge the rare integral timestamp.
+ */
+export function floatTimestamp(t: number): number {
+  return Number.isInteger(t) ? t + 1e-6 : t;
+}

@@ -1,0 +1,234 @@
+// The Registry Agent (protocol doc §3): an OCS agent whose process `main`
+// keeps the table of agents in its session.data, fed by every agent's
+// heartbeat, and which republishes their op codes on `agent_operations`.
+// The liveness rules live in the pure core (src/core); this file wires them
+// to the wire: subscription, sweeper, feed, and the `main` life cycle.
+
+import type { Clock } from '../core/clock.ts';
+import { type AgentChange, type Rejection, type RejectionReason, Registry } from '../core/index.ts';
+import { OCSAgent } from '../agent/index.ts';
+import type { OpSession } from '../agent/index.ts';
+import type { EventDetails, Subscription, WampSession } from '../wamp/session.ts';
+import { AgentOperationsFeed } from './agent-operations.ts';
+import { MAIN_DOCSTRING } from './docstrings.ts';
+
+export interface RegistryAgentOptions {
+  /** `{address_root}.{instance_id}`, e.g. `observatory.registry`. */
+  address: string;
+  addressRoot: string;
+  clock: Clock;
+  hostname: string;
+  pid: number;
+  /** Seconds between full republishes of agent_operations (Python `--wait-time`, default 30). */
+  waitTime?: number;
+  /** Seconds of silence before an agent is expired (Python: 5, fixed). */
+  agentTimeout?: number;
+  maxAgents?: number;
+  /** How often expiry is checked, in ms: EXPIRED is seen at most this late. */
+  sweepIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export type ChangeListener = (change: AgentChange) => void;
+export type RejectionListener = (rejection: Rejection) => void;
+
+export class RegistryAgent {
+  readonly agent: OCSAgent;
+  readonly registry: Registry;
+  readonly operationsFeed: AgentOperationsFeed;
+  readonly waitTime: number;
+  readonly sweepIntervalMs: number;
+  readonly #clock: Clock;
+  readonly #log: (line: string) => void;
+  readonly #changeListeners = new Set<ChangeListener>();
+  readonly #rejectionListeners = new Set<RejectionListener>();
+  readonly #loggedReasons = new Set<RejectionReason>();
+  #session: WampSession | null = null;
+  #subscription: Subscription | null = null;
+  #main: OpSession | null = null;
+  #cancelSweep: (() => void) | null = null;
+
+  constructor(options: RegistryAgentOptions) {
+    this.#clock = options.clock;
+    this.#log = options.log ?? (() => {});
+    this.waitTime = options.waitTime ?? 30;
+    this.sweepIntervalMs = options.sweepIntervalMs ?? 25;
+    this.registry = new Registry({
+      addressRoot: options.addressRoot,
+      agentTimeout: options.agentTimeout,
+      maxAgents: options.maxAgents,
+    });
+    this.agent = new OCSAgent({
+      address: options.address,
+      agentClass: 'RegistryAgent',
+      clock: options.clock,
+      hostname: options.hostname,
+      pid: options.pid,
+      log: options.log,
+    });
+    // Registered before join, so get_api lists it before `heartbeat` (as Python does).
+    const feed = this.agent.registerFeed('agent_operations', { record: true, aggParams: { frame_length: 60 }, bufferTime: 0 });
+    this.operationsFeed = new AgentOperationsFeed(this.registry, feed.encoded() as unknown as Record<string, unknown>,
+      (topic, args) => this.#session?.isOpen && this.#session.publish(topic, args));
+    this.agent.registerProcess('main', (session, params) => this.#runMain(session, params), (session) => this.#stopMain(session), {
+      blocking: false,
+      startup: true,
+      minPrivs: 1,
+      docstring: MAIN_DOCSTRING,
+      params: [{ key: 'test_mode', type: 'bool', default: false }],
+    });
+    this.agent.registerTask('register_agent', (_session, params) => registerAgent(params, this.#log), {
+      blocking: false,
+      minPrivs: 1,
+      docstring: null,
+    });
+  }
+
+  get address(): string {
+    return this.agent.address;
+  }
+
+  /** True while joined to a router and subscribed to heartbeats. */
+  get ready(): boolean {
+    return this.#subscription !== null && (this.#session?.isOpen ?? false);
+  }
+
+  /**
+   * Register the agent's procedures (rejects with AgentJoinError if the address
+   * is taken), start `main` on the first join, and subscribe to every heartbeat.
+   */
+  async join(session: WampSession): Promise<void> {
+    this.#session = session;
+    this.#subscription = null;
+    session.onClose(() => {
+      if (this.#session === session) this.#subscription = null;
+    });
+    await this.agent.join(session);
+    const root = this.registry.addressRoot;
+    this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.#onHeartbeat, { match: 'wildcard' });
+  }
+
+  async leave(): Promise<void> {
+    const subscription = this.#subscription;
+    this.#subscription = null;
+    if (subscription && this.#session?.isOpen) await subscription.unsubscribe().catch(() => {});
+    await this.agent.leave();
+  }
+
+  /** Called for every join, revive, expiry, restart and op change. Returns an unsubscribe function. */
+  onChange(listener: ChangeListener): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  onRejected(listener: RejectionListener): () => void {
+    this.#rejectionListeners.add(listener);
+    return () => this.#rejectionListeners.delete(listener);
+  }
+
+  readonly #onHeartbeat = (args: unknown[], _kwargs: unknown, details: EventDetails): void => {
+    const result = this.registry.ingest(details.topic, args, this.#clock.now());
+    if (result === null) return;
+    if (result.kind === 'rejected') this.#rejected(result);
+    else this.#changed(result);
+  };
+
+  #changed(change: AgentChange): void {
+    const { agent, at } = change;
+    if (change.joined && change.collidesWith !== null) {
+      this.#log(`Agent ${agent.address} writes the same agent_operations fields as ${change.collidesWith}: ` +
+        'its fields are withheld. Give one of them another instance id.');
+    }
+    // Python publishes all of an agent's ops on any change; we also publish EXPIRED at once (Q6).
+    if (change.joined || change.revived || change.expired || change.opsChanged) this.operationsFeed.publishAgent(agent, at);
+    if (change.vanishedOps.length > 0) this.operationsFeed.publishVanished(agent, change.vanishedOps, at);
+    for (const listener of this.#changeListeners) safely(() => listener(change), this.#log);
+  }
+
+  #rejected(rejection: Rejection): void {
+    // Counted by the core; logged once per reason so a hostile flood cannot flood the log.
+    if (!this.#loggedReasons.has(rejection.reason)) {
+      this.#loggedReasons.add(rejection.reason);
+      this.#log(`Rejected a heartbeat (${rejection.reason}): ${rejection.detail}. Further ones are only counted.`);
+    }
+    for (const listener of this.#rejectionListeners) safely(() => listener(rejection), this.#log);
+  }
+
+  /** Expire silent agents; the sweeper runs while `main` runs, as Python's expiry does. */
+  sweep(): void {
+    for (const change of this.registry.expire(this.#clock.now())) this.#changed(change);
+  }
+
+  #startSweeper(): void {
+    const tick = () => {
+      this.sweep();
+      this.#cancelSweep = this.#clock.after(this.sweepIntervalMs, tick);
+    };
+    this.#cancelSweep = this.#clock.after(this.sweepIntervalMs, tick);
+  }
+
+  #stopSweeper(): void {
+    this.#cancelSweep?.();
+    this.#cancelSweep = null;
+  }
+
+  /** Process `main`: session.data is the live table while it runs; periodic republish every waitTime. */
+  async #runMain(session: OpSession, params: { test_mode: boolean }): Promise<[boolean, string]> {
+    this.#main = session;
+    session.dataSource = () => this.registry.table();
+    this.#startSweeper();
+    let lastPublish = this.#clock.now();
+    try {
+      while (session.status === 'running') {
+        await session.sleep(1, true);
+        if (session.status !== 'running') break;
+        this.sweep();
+        const now = this.#clock.now();
+        if (now - lastPublish >= this.waitTime) {
+          lastPublish = now;
+          this.operationsFeed.publishAll(now);
+        }
+        if (params.test_mode) break;
+      }
+    } finally {
+      this.#stopSweeper();
+      // A finished session keeps the table as it was (Python freezes session.data).
+      session.data = JSON.parse(JSON.stringify(this.registry.table())) as Record<string, unknown>;
+      session.dataSource = null;
+      if (this.#main === session) this.#main = null;
+    }
+    return [true, 'Stopped registry main process'];
+  }
+
+  #stopMain(session: OpSession): [boolean, string] {
+    if (this.#main === session && session.status === 'running') {
+      session.setStatus('stopping');
+      return [true, 'requested to stop main process'];
+    }
+    return [false, 'main process not currently running'];
+  }
+}
+
+/** The deprecated task: old agents called it with their encoded() dict. */
+function registerAgent(params: unknown, log: (line: string) => void): [boolean, string] {
+  const address = (params as Record<string, unknown> | null)?.agent_address;
+  if (address === undefined) throw new KeyError('agent_address');
+  log(`Warning!!! The register_agent task has been deprecated. Agent '${String(address)}' is using an out of date version of ocs or socs!!`);
+  return [true, "'register_agent' is deprecated"];
+}
+
+/** Python's KeyError, so the crash text reads as it does there. */
+class KeyError extends Error {
+  constructor(key: string) {
+    super(`'${key}'`);
+    this.name = 'KeyError';
+  }
+}
+
+function safely(fn: () => void, log: (line: string) => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log(`A registry listener failed: ${String(err)}`);
+  }
+}
