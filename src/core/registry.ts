@@ -60,6 +60,7 @@ const NONE: readonly string[] = Object.freeze([]);
 const HEARTBEAT_SUFFIX_LENGTH = '.feeds.heartbeat'.length;
 
 export class Registry {
+  readonly addressRoot: string;
   readonly agentTimeout: number;
   readonly maxAgents: number;
   readonly counters: RegistryCounters;
@@ -81,6 +82,7 @@ export class Registry {
   #expiredCount = 0;
 
   constructor(options: RegistryOptions) {
+    this.addressRoot = options.addressRoot;
     this.agentTimeout = options.agentTimeout ?? 5;
     this.maxAgents = options.maxAgents ?? 100_000;
     if (!(this.agentTimeout > 0)) throw new RangeError(`Agent timeout must be positive, got ${this.agentTimeout}`);
