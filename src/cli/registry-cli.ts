@@ -47,6 +47,13 @@ export async function main(argv = host.argv()): Promise<number> {
     log,
   });
 
+  // Signals are caught from here on: one arriving while joining still stops cleanly.
+  let signalled: string | null = null;
+  let onSignal: (signal: string) => void = (signal) => {
+    signalled = signal;
+  };
+  host.onShutdownSignal((signal) => onSignal(signal));
+
   let demo: DemoNetwork | null = null;
   let session: WampSession;
   try {
@@ -81,16 +88,16 @@ export async function main(argv = host.argv()): Promise<number> {
       log(`Connection to the router closed: ${reason}`);
       resolve(1);
     });
-    host.onShutdownSignal(async (signal) => {
+    onSignal = async (signal) => {
       stopping = true;
       log(`${signal}: stopping`);
       clearInterval(status);
       demo?.stop();
-      registry.agent.stopAllSessions();
-      await registry.leave().catch(() => {});
+      await registry.shutdown().catch(() => {});
       await session.leave('wamp.close.system_shutdown').catch(() => {});
       resolve(0);
-    });
+    };
+    if (signalled) onSignal(signalled);
   });
 }
 

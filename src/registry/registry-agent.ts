@@ -46,6 +46,8 @@ export class RegistryAgent {
   #session: WampSession | null = null;
   #subscription: Subscription | null = null;
   #main: OpSession | null = null;
+  /** A `main` that was asked to stop while still starting. */
+  #stopBeforeRun: OpSession | null = null;
   #cancelSweep: (() => void) | null = null;
 
   constructor(options: RegistryAgentOptions) {
@@ -106,6 +108,28 @@ export class RegistryAgent {
     await this.agent.join(session);
     const root = this.registry.addressRoot;
     this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard' });
+  }
+
+  /**
+   * What SIGINT does (Python: stop every session, wait, stop the reactor):
+   * stop `main` and any task, wait up to `waitMs` for them to end, then leave.
+   */
+  async shutdown(waitMs = 3000): Promise<void> {
+    const sessions = [...this.agent.operations.all()].flatMap((op) => (op.session ? [op.session] : []));
+    this.agent.stopAllSessions();
+    await new Promise<void>((resolve) => {
+      let open = sessions.length;
+      const cancel = this.#clock.after(waitMs, resolve);
+      const done = () => {
+        if (--open <= 0) {
+          cancel();
+          resolve();
+        }
+      };
+      if (open === 0) done();
+      for (const session of sessions) session.onFinished(done);
+    });
+    await this.leave();
   }
 
   async leave(): Promise<void> {
@@ -175,6 +199,10 @@ export class RegistryAgent {
 
   /** Process `main`: session.data is the live table while it runs; periodic republish every waitTime. */
   async #runMain(session: OpSession, params: { test_mode: boolean }): Promise<[boolean, string]> {
+    if (this.#stopBeforeRun === session) {
+      this.#stopBeforeRun = null;
+      return [true, 'Stopped registry main process'];
+    }
     this.#main = session;
     session.dataSource = () => this.registry.table();
     this.#startSweeper();
@@ -202,8 +230,14 @@ export class RegistryAgent {
   }
 
   #stopMain(session: OpSession): [boolean, string] {
-    if (this.#main === session && session.status === 'running') {
+    if (session.status === 'running') {
       session.setStatus('stopping');
+      return [true, 'requested to stop main process'];
+    }
+    // Python ignores a stop that comes before main set its run flag, and main
+    // then runs on; here main ends as soon as it starts.
+    if (session.status === 'starting') {
+      this.#stopBeforeRun = session;
       return [true, 'requested to stop main process'];
     }
     return [false, 'main process not currently running'];
