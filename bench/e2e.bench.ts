@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { Router } from '../sim/router/index.ts';
 import { FakeDataAgent } from '../sim/agents/fake-data.ts';
+import { sharedPump } from '../sim/transport/pump.ts';
 import { RegistryAgent } from '../src/registry/registry-agent.ts';
 import { systemClock } from '../src/runtime/system-clock.ts';
 import { runtimeName } from './support/runtime.ts';
@@ -22,9 +23,12 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** Let the in-memory network drain: the pump delivers on microtasks, and yields to timers after a long batch. */
 const quiet = async () => {
-  // Let the in-memory network drain: the pump delivers on microtasks and yields to timers.
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  do {
+    await new Promise<void>((resolve) => queueMicrotask(resolve));
+    if (sharedPump.pending > 0) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  } while (sharedPump.pending > 0);
 };
 
 function percentile(sorted: number[], p: number): number {
