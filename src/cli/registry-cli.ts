@@ -12,6 +12,7 @@ import * as host from '../runtime/process.ts';
 import { WampPeer } from '../wamp/peer.ts';
 import type { WampSession } from '../wamp/session.ts';
 import { WebSocketTransport } from '../wamp/websocket-transport.ts';
+import { Reconnector } from '../wamp/reconnect.ts';
 import { Router } from '../../sim/router/index.ts';
 import { DemoNetwork } from '../../sim/swarm/demo.ts';
 
@@ -55,56 +56,74 @@ export async function main(argv = host.argv()): Promise<number> {
   host.onShutdownSignal((signal) => onSignal(signal));
 
   let demo: DemoNetwork | null = null;
-  let session: WampSession;
-  try {
-    if (config.sim.enabled) {
-      const router = new Router({ realms: [config.realm] });
-      session = await router.connect(config.realm);
-      demo = new DemoNetwork({ agents: config.sim.agents, clock: systemClock, connect: () => router.connect(config.realm) });
-      log(`Embedded simulator: realm "${config.realm}", ${config.sim.agents} fake agents`);
-    } else {
-      if (!config.hub) throw new Error('No router URL: give --site-hub or a site config, or run with --sim');
-      log(`Connecting to ${config.hub}, realm "${config.realm}"`);
-      session = await WampPeer.join(await WebSocketTransport.connect(config.hub), config.realm);
+  let connect: () => Promise<WampSession>;
+  if (config.sim.enabled) {
+    const router = new Router({ realms: [config.realm] });
+    connect = () => router.connect(config.realm);
+    demo = new DemoNetwork({ agents: config.sim.agents, clock: systemClock, connect });
+    log(`Embedded simulator: realm "${config.realm}", ${config.sim.agents} fake agents`);
+  } else {
+    const hub = config.hub;
+    if (!hub) {
+      console.error('ocs-registry: No router URL: give --site-hub or a site config, or run with --sim');
+      return 2;
     }
-    await registry.join(session);
-  } catch (err) {
-    // A second registry with the same address stops here with a clear message (Q20).
-    const message = err instanceof AgentJoinError || err instanceof Error ? err.message : String(err);
-    console.error(`ocs-registry: ${message}`);
+    log(`Connecting to ${hub}, realm "${config.realm}"`);
+    connect = async () => WampPeer.join(await WebSocketTransport.connect(hub), config.realm);
+  }
+
+  // Joined, rejoined after any loss, or given up after --crossbar-timeout (0: never).
+  const connection = new Reconnector({
+    connect,
+    onJoin: async (session) => {
+      await registry.join(session);
+      log(`Registry Agent ${config.address} joined; tracking ${config.addressRoot}..feeds.heartbeat`);
+    },
+    clock: systemClock,
+    giveUpAfterMs: config.crossbarTimeout * 1000,
+    // A second registry at this address: no retry can fix it (Python Q20).
+    isFatal: (err) => err instanceof AgentJoinError,
+    log,
+  });
+  // The one ref'd timer: it keeps the process alive while retrying (all clock
+  // timers are unref'd) and on the in-process router (which holds no socket).
+  const status = setInterval(() => connection.state === 'joined' && log(statusLine(registry, connection.state)), 10_000);
+  connection.start();
+  const first = await Promise.race([
+    new Promise<'joined'>((resolve) => connection.onState((state) => state === 'joined' && resolve('joined'))),
+    connection.finished,
+  ]);
+  if (first !== 'joined') {
+    clearInterval(status);
+    const error = first.error instanceof Error ? first.error.message : `no router at ${config.hub} within --crossbar-timeout`;
+    console.error(`ocs-registry: ${error}`);
     return 1;
   }
-  log(`Registry Agent ${config.address} joined; tracking ${config.addressRoot}..feeds.heartbeat`);
   await demo?.start();
 
-  // The one ref'd timer: it keeps the process alive (the in-process router holds no socket).
-  const status = setInterval(() => log(statusLine(registry)), 10_000);
-
   return await new Promise<number>((resolve) => {
-    let stopping = false;
-    session.onClose((reason) => {
-      if (stopping) return;
+    connection.finished.then((outcome) => {
+      if (outcome.state !== 'gave_up') return;
       clearInterval(status);
-      log(`Connection to the router closed: ${reason}`);
-      resolve(1);
+      log('Giving up on the router (--crossbar-timeout): stopping');
+      registry.shutdown().finally(() => resolve(1));
     });
     onSignal = async (signal) => {
-      stopping = true;
       log(`${signal}: stopping`);
       clearInterval(status);
       demo?.stop();
       await registry.shutdown().catch(() => {});
-      await session.leave('wamp.close.system_shutdown').catch(() => {});
+      await connection.stop();
       resolve(0);
     };
     if (signalled) onSignal(signalled);
   });
 }
 
-function statusLine(registry: RegistryAgent): string {
+function statusLine(registry: RegistryAgent, connection: string): string {
   const r = registry.registry;
   const rejected = Object.values(r.counters.rejected).reduce((a, b) => a + b, 0);
-  return `agents: ${r.size - r.expiredCount} alive, ${r.expiredCount} expired | heartbeats ${r.counters.heartbeats}` +
+  return `router ${connection} | agents: ${r.size - r.expiredCount} alive, ${r.expiredCount} expired | heartbeats ${r.counters.heartbeats}` +
     ` | rejected ${rejected} | agent_operations events ${registry.operationsFeed.published}`;
 }
 

@@ -174,6 +174,19 @@ export class Registry {
     return agent.collidesWith !== null ? null : operationFieldName(agent.agent_address, op);
   }
 
+  /**
+   * Give every live agent a full timeout from `now`, so none expires because
+   * of the registry's own trouble: after it rejoins a router, or after its
+   * event loop stalled and heartbeats may still be queued. O(agents), rare.
+   * `last_updated` is untouched: it still says when each agent was last heard.
+   */
+  grace(now: number): void {
+    const deadline = now + this.agentTimeout;
+    for (const agent of this.#byIndex) {
+      if (!agent.expired && this.#wheel.deadline(agent.index) < deadline) this.#wheel.schedule(agent.index, deadline);
+    }
+  }
+
   /** Expire every agent silent for more than the timeout at `now`. */
   expire(now: number): readonly AgentChange[] {
     let changes: AgentChange[] | undefined;

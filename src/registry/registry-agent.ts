@@ -29,6 +29,9 @@ export interface RegistryAgentOptions {
   log?: (line: string) => void;
 }
 
+/** A gap between sweeps longer than this is the registry's own stall, not the agents' silence. */
+const STALL_SECONDS = 1;
+
 export type ChangeListener = (change: AgentChange) => void;
 export type RejectionListener = (rejection: Rejection) => void;
 
@@ -49,6 +52,10 @@ export class RegistryAgent {
   /** A `main` that was asked to stop while still starting. */
   #stopBeforeRun: OpSession | null = null;
   #cancelSweep: (() => void) | null = null;
+  #lastSweep = 0;
+  #joins = 0;
+  /** Times the registry forgave silence it caused itself (a rejoin or a stall). */
+  graces = 0;
 
   constructor(options: RegistryAgentOptions) {
     this.#clock = options.clock;
@@ -108,6 +115,8 @@ export class RegistryAgent {
     await this.agent.join(session);
     const root = this.registry.addressRoot;
     this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard' });
+    // While we were away no heartbeat could reach us: nobody expires for that.
+    if (this.#joins++ > 0) this.#forgive('rejoined the router');
   }
 
   /**
@@ -179,12 +188,32 @@ export class RegistryAgent {
     for (const listener of this.#rejectionListeners) safely(() => listener(rejection), this.#log);
   }
 
-  /** Expire silent agents; the sweeper runs while `main` runs, as Python's expiry does. */
+  /**
+   * Expire silent agents; runs while `main` runs, as Python's expiry does,
+   * and never while the registry is not subscribed (silence is then ours).
+   */
   sweep(): void {
-    for (const change of this.registry.expire(this.#clock.now())) this.#changed(change);
+    if (!this.ready) return;
+    const now = this.#clock.now();
+    // A stalled event loop (GC, a slow disk, a suspended VM) may hold heartbeats
+    // that arrived meanwhile: forgive the gap rather than expire on it.
+    const gap = now - this.#lastSweep;
+    this.#lastSweep = now;
+    if (gap > STALL_SECONDS && gap < now) {
+      this.#forgive(`the registry stalled for ${gap.toFixed(1)} s`);
+      return;
+    }
+    for (const change of this.registry.expire(now)) this.#changed(change);
+  }
+
+  #forgive(why: string): void {
+    this.graces++;
+    this.registry.grace(this.#clock.now());
+    this.#log(`Every live agent gets a full timeout again: ${why}.`);
   }
 
   #startSweeper(): void {
+    this.#lastSweep = 0;
     const tick = () => {
       this.sweep();
       this.#cancelSweep = this.#clock.after(this.sweepIntervalMs, tick);

@@ -46,10 +46,13 @@ describe('ocs-registry command', () => {
     assert.match(program.output(), /main:0 Status is now "done"/);
   });
 
-  it('cannot reach a router: one clear line and a non-zero exit', async () => {
+  it('retries an unreachable router for --crossbar-timeout, then exits 1 with one clear line', async () => {
+    const start = Date.now();
     const program = runProgram(BIN, ['--site', 'none', '--site-hub', 'ws://127.0.0.1:9/ws', '--site-realm', 'test_realm',
-      '--address-root', 'observatory', '--instance-id', 'registry']);
+      '--address-root', 'observatory', '--instance-id', 'registry', '--crossbar-timeout', '1']);
     assert.equal(await program.exited, 1);
+    assert.ok(Date.now() - start >= 1000, 'kept trying for the timeout');
     assert.match(program.output(), /Cannot connect to "ws:\/\/127\.0\.0\.1:9\/ws"/);
+    assert.match(program.output(), /ocs-registry: no router at ws:\/\/127\.0\.0\.1:9\/ws within --crossbar-timeout/);
   });
 });

@@ -141,6 +141,30 @@ describe('Registry: expiry', () => {
   });
 });
 
+describe('Registry: grace after the registry\'s own trouble', () => {
+  it('gives every live agent a full timeout from now, and leaves expired ones and last_updated alone', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0);
+    beat(registry, 'gone', T0 - 10);
+    registry.expire(T0);
+    registry.grace(T0 + 4);
+    assert.equal(registry.expire(T0 + 8.5).length, 0, 'a is not expired 8.5 s after its last beat');
+    const [c] = registry.expire(T0 + 9.1);
+    assert.equal(c?.agent.address, 'observatory.a');
+    assert.equal(c?.agent.time_expired, T0 + 9, 'expired at the end of the grace');
+    assert.equal(registry.get('observatory.a')?.last_updated, T0);
+    assert.equal(registry.get('observatory.gone')?.expired, true);
+  });
+
+  it('never shortens a deadline', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0 + 3);
+    registry.grace(T0);
+    assert.equal(registry.expire(T0 + 7).length, 0);
+    assert.equal(registry.expire(T0 + 8.1).length, 1);
+  });
+});
+
 describe('Registry: deliberate fixes over Python', () => {
   it('reports a vanished op once as EXPIRED, then forgets it (no ghost ops, no 1 Hz republish)', () => {
     const registry = new Registry({ addressRoot: ROOT });

@@ -1,0 +1,100 @@
+// The registry and its router: a lost connection, a rejoin, no false expiry.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Router } from '../../sim/router/index.ts';
+import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
+import { RegistryAgent } from '../../src/registry/registry-agent.ts';
+import { Reconnector } from '../../src/wamp/reconnect.ts';
+import type { WampSession } from '../../src/wamp/session.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { settle } from '../support/settle.ts';
+
+async function run(clock: FakeClock, ms: number, step = 50): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(step);
+    await settle();
+  }
+}
+
+describe('Registry Agent across a lost router connection', () => {
+  it('rejoins, keeps main, resumes tracking at once, and expires nobody for its own outage', async () => {
+    const clock = new FakeClock();
+    const router = new Router({ realms: ['r'] });
+    const registry = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'h', pid: 1 });
+    let routerUp = true;
+    const connection = new Reconnector({
+      clock, random: () => 0.5,
+      connect: () => (routerUp ? router.connect('r') : Promise.reject(new Error('refused'))),
+      onJoin: (session: WampSession) => registry.join(session),
+    });
+    connection.start();
+    const fakes: FakeDataAgent[] = [];
+    for (const id of ['a', 'b', 'c']) {
+      const fake = new FakeDataAgent({ address: `observatory.${id}`, clock });
+      await fake.agent.join(await router.connect('r'));
+      fakes.push(fake);
+    }
+    let expiries = 0;
+    registry.onChange((c) => void (c.expired && expiries++));
+    await run(clock, 2000);
+    assert.equal(registry.registry.size, 3);
+
+    // The registry loses the router for 8 s, longer than the 5 s timeout; the agents keep beating.
+    routerUp = false;
+    router.killSession((connection.session as WampSession).id);
+    await run(clock, 8000);
+    assert.equal(connection.state, 'disconnected');
+    assert.equal(registry.ready, false);
+    assert.equal(expiries, 0, 'nobody expires while the registry cannot hear');
+    routerUp = true;
+    await run(clock, 3000);
+    assert.equal(connection.state, 'joined', 'back within 3 s of the router');
+    assert.equal(registry.ready, true);
+    assert.ok(registry.graces >= 1);
+
+    // Tracking resumed: every agent refreshed since the rejoin; main is the same session.
+    const now = clock.now();
+    for (const id of ['a', 'b', 'c']) {
+      const entry = registry.registry.get(`observatory.${id}`);
+      assert.equal(entry?.expired, false);
+      assert.ok(now - (entry?.last_updated ?? 0) < 1.5, `${id} heard since the rejoin`);
+    }
+    const main = registry.agent.operations.get('main')?.session;
+    assert.equal(main?.sessionId, 0);
+    assert.equal(main?.status, 'running');
+    await run(clock, 10_000);
+    assert.equal(expiries, 0, 'no false expiry after the rejoin either');
+
+    // A real silence is still caught.
+    fakes[0]!.agent.heartbeatOn = false;
+    await run(clock, 6500);
+    assert.equal(expiries, 1);
+    assert.equal(registry.registry.get('observatory.a')?.expired, true);
+    await connection.stop();
+    router.close();
+  });
+
+  it('forgives a stall of its own event loop instead of expiring on it', async () => {
+    const clock = new FakeClock();
+    const router = new Router({ realms: ['r'] });
+    // A stalled loop: wall time jumps while no timer has run yet.
+    let stall = 0;
+    const registryClock = { now: () => clock.now() + stall, after: (ms: number, fn: () => void) => clock.after(ms, fn) };
+    const registry = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock: registryClock, hostname: 'h', pid: 1 });
+    await registry.join(await router.connect('r'));
+    const fake = new FakeDataAgent({ address: 'observatory.a', clock });
+    await fake.agent.join(await router.connect('r'));
+    await run(clock, 1000);
+    // The loop is blocked for 7 s: the first timer after it sees the jump,
+    // and the heartbeats queued meanwhile arrive just after.
+    stall = 7;
+    clock.advance(25);
+    await settle();
+    fake.agent.heartbeat();
+    await settle();
+    assert.equal(registry.registry.get('observatory.a')?.expired, false);
+    assert.equal(registry.graces, 1);
+    router.close();
+  });
+});
