@@ -1,0 +1,44 @@
+// `ocs-sim`: the crossbar simulator's command line. Subcommands: `router`
+// (the simulator as a network service); `swarm` is still to come.
+
+import { CrossbarConfigError } from '../endpoint/index.ts';
+import { UsageError } from './args.ts';
+import { type CommandIo, routerCommand } from './router-command.ts';
+
+export const USAGE = `Usage: ocs-sim <command> [options]
+
+Commands:
+  router    serve the crossbar simulator over WebSocket and HTTP (see ocs-sim router --help)
+  swarm     run many fake OCS agents (not yet implemented)`;
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'router':
+        return await routerCommand(rest, io);
+      case 'swarm':
+        io.err('ocs-sim: "swarm" is not yet implemented');
+        return 2;
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return 0;
+      case undefined:
+        io.err('ocs-sim: missing command (router or swarm); see ocs-sim --help');
+        return 2;
+      default:
+        io.err(`ocs-sim: unknown command "${command}"; see ocs-sim --help`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CrossbarConfigError) {
+      io.err(`ocs-sim: ${error.message}`);
+      return 2;
+    }
+    // e.g. the port is taken: one clear line, not a stack trace.
+    io.err(`ocs-sim: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,56 @@
+// `ocs-sim router`: start the endpoint, print its URLs, serve until a
+// shutdown signal, then say GOODBYE to every session and exit 0 within 2 s.
+
+import { parseCrossbarConfig, type SimEndpoint, startEndpoint } from '../endpoint/index.ts';
+import { parseRouterArgs, ROUTER_HELP } from './args.ts';
+
+/** What the command needs from its process; tests pass fakes. */
+export interface CommandIo {
+  out(line: string): void;
+  err(line: string): void;
+  readFile(path: string): string;
+  /** Call the handler once on the first SIGINT/SIGTERM. */
+  onShutdown(handler: (signal: string) => void): void;
+}
+
+const SHUTDOWN_LIMIT_MS = 2000;
+
+/** Throws UsageError for bad flags; resolves with the exit code after shutdown. */
+export async function routerCommand(argv: readonly string[], io: CommandIo, started?: (endpoint: SimEndpoint) => void): Promise<number> {
+  const args = parseRouterArgs(argv);
+  if (args.help) {
+    io.out(ROUTER_HELP);
+    return 0;
+  }
+  let config;
+  if (args.config !== undefined) {
+    let text: string;
+    try {
+      text = io.readFile(args.config);
+    } catch (error) {
+      io.err(`ocs-sim: cannot read config "${args.config}": ${(error as Error).message}`);
+      return 2;
+    }
+    config = parseCrossbarConfig(text);
+  }
+  const endpoint = await startEndpoint({
+    config,
+    host: args.host,
+    port: args.port ?? (config ? undefined : 8001),
+    path: args.path,
+    realm: args.realm,
+    maxMessageBytes: args.maxMessageBytes,
+  });
+  io.out(`ocs-sim router listening on ${endpoint.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
+  for (const path of endpoint.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);
+  started?.(endpoint);
+
+  const signal = await new Promise<string>((resolve) => io.onShutdown(resolve));
+  io.out(`ocs-sim router: ${signal}, closing ${endpoint.stats.connectionsOpen} connection(s)`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_LIMIT_MS)));
+  const outcome = await Promise.race([endpoint.close().then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') io.err(`ocs-sim router: connections still open after ${SHUTDOWN_LIMIT_MS} ms; exiting anyway`);
+  return 0;
+}

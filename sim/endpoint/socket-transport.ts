@@ -1,0 +1,98 @@
+// The router-side end of one WebSocket connection: a WampTransport the
+// Router can attach. Frames are decoded with the negotiated serializer; a
+// frame that does not decode to WAMP messages (arrays) costs only this
+// connection (close 1002, as crossbar's protocol error does).
+
+import type { ServerSocket, SocketHandlers } from '../../src/runtime/serve.ts';
+import type { TransportInfo, WampTransport } from '../../src/wamp/transport.ts';
+import type { WampSerializer } from './serializers.ts';
+
+/** Close codes (RFC 6455). */
+const NORMAL = 1000;
+const PROTOCOL_ERROR = 1002;
+
+export interface SocketTransportEvents {
+  /** A frame that was not WAMP; the connection is being closed. */
+  badFrame(error: unknown): void;
+}
+
+export class SocketTransport implements WampTransport {
+  onMessage: ((message: unknown[]) => void) | null = null;
+  onClose: ((reason: string) => void) | null = null;
+  readonly info: TransportInfo;
+  readonly #socket: ServerSocket;
+  readonly #serializer: WampSerializer;
+  readonly #events: SocketTransportEvents;
+  #open = true;
+
+  constructor(socket: ServerSocket, serializer: WampSerializer, info: TransportInfo, events: SocketTransportEvents) {
+    this.#socket = socket;
+    this.#serializer = serializer;
+    this.info = info;
+    this.#events = events;
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Throws if the message cannot be encoded (the router counts it); dropped once closed. */
+  send(message: unknown[]): void {
+    if (!this.#open) return;
+    this.#socket.send(this.#serializer.encode(message));
+  }
+
+  close(reason = 'closed by router'): void {
+    this.#closeWith(NORMAL, reason);
+  }
+
+  /** What the server calls for this connection's events. */
+  readonly handlers: SocketHandlers = {
+    message: (data) => this.#frame(data),
+    close: (code, reason) => this.#socketClosed(code, reason),
+  };
+
+  #frame(data: string | Uint8Array): void {
+    if (!this.#open) return;
+    let messages: unknown[];
+    try {
+      messages = this.#serializer.decode(data);
+    } catch (error) {
+      this.#reject(error);
+      return;
+    }
+    for (const message of messages) {
+      if (!Array.isArray(message)) {
+        this.#reject(new TypeError(`A WAMP message must be an array, got ${message === null ? 'null' : typeof message}.`));
+        return;
+      }
+      if (!this.#open) return;
+      this.onMessage?.(message);
+    }
+  }
+
+  #socketClosed(code: number, reason: string): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.onClose?.(reason || `connection closed (code ${code})`);
+  }
+
+  #reject(error: unknown): void {
+    this.#events.badFrame(error);
+    this.#closeWith(PROTOCOL_ERROR, `wamp.error.protocol_violation: ${(error as Error).message ?? String(error)}`);
+  }
+
+  #closeWith(code: number, reason: string): void {
+    if (!this.#open) return;
+    this.#open = false;
+    // A close reason is at most 123 bytes on the wire.
+    this.#socket.close(code, truncateUtf8(reason, 123));
+    this.onClose?.(reason);
+  }
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.byteLength <= maxBytes) return text;
+  return new TextDecoder().decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD$/, '');
+}

@@ -1,0 +1,69 @@
+// Bun adapter for serve(): Bun.serve with its native WebSocket. hono's
+// hono/bun helper cannot set the answering subprotocol (Bun then echoes the
+// first one offered), so the upgrade passes the header itself.
+
+import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, type ServerSocket, settleWithin, upgradeFor } from './serve.ts';
+
+interface BunSocket {
+  data: { guard?: GuardedSocket; protocol: string; request: Request };
+  send(data: string | Uint8Array): number;
+  close(code?: number, reason?: string): void;
+}
+
+interface BunServer {
+  readonly port: number;
+  upgrade(request: Request, options: { headers?: Record<string, string>; data: BunSocket['data'] }): boolean;
+  stop(closeActiveConnections?: boolean): Promise<void> | void;
+}
+
+interface BunApi {
+  serve(options: Record<string, unknown>): BunServer;
+}
+
+export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
+  const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
+  const route = options.websocket;
+  const open = new Set<GuardedSocket>();
+  const server = Bun.serve({
+    port: options.port,
+    hostname: options.hostname,
+    fetch(request: Request, bun: BunServer): Response | Promise<Response> | undefined {
+      const upgrade = upgradeFor(route, request);
+      if (upgrade === null) return app.fetch(request, bun);
+      if (upgrade instanceof Response) return upgrade;
+      const headers = upgrade.protocol ? { 'Sec-WebSocket-Protocol': upgrade.protocol } : undefined;
+      if (bun.upgrade(request, { headers, data: { protocol: upgrade.protocol, request } })) return undefined;
+      return new Response('WebSocket upgrade failed.', { status: 400 });
+    },
+    websocket: {
+      // Bun enforces the limit itself (close 1009) before buffering a huge message.
+      ...(route?.maxMessageBytes ? { maxPayloadLength: route.maxMessageBytes } : {}),
+      open(ws: BunSocket) {
+        if (!route) return ws.close(1011);
+        const socket: ServerSocket = {
+          protocol: ws.data.protocol,
+          send: (data) => void ws.send(data),
+          close: (code, reason) => ws.close(code, reason),
+        };
+        ws.data.guard = new GuardedSocket(route, socket, ws.data.request, open);
+      },
+      message(ws: BunSocket, data: string | Uint8Array) {
+        ws.data.guard?.message(data);
+      },
+      close(ws: BunSocket, code: number, reason: string) {
+        // Bun closes an oversized message's connection itself (1006, "Received too big message").
+        if (/too big/i.test(reason)) ws.data.guard?.violation(new RangeError(`WebSocket closed: ${reason}`));
+        ws.data.guard?.closed(code, reason);
+      },
+    },
+  });
+  const host = options.hostname.includes(':') ? `[${options.hostname}]` : options.hostname;
+  return {
+    port: server.port,
+    url: `http://${host}:${server.port}`,
+    async close() {
+      for (const socket of [...open]) socket.close();
+      await server.stop(true);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// `ocs-sim` command line, driven in-process with a fake process (output
+// lines, files, and a shutdown signal the test fires).
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { main } from '../../sim/cli/main.ts';
+import { routerCommand, type CommandIo } from '../../sim/cli/router-command.ts';
+import type { SimEndpoint } from '../../sim/endpoint/index.ts';
+import { RawSocket } from './helpers.ts';
+
+function fakeIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  let shutdown: ((signal: string) => void) | undefined;
+  const io: CommandIo = {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    onShutdown: (handler) => void (shutdown = handler),
+  };
+  return { io, out, err, signal: (name: string) => shutdown?.(name) };
+}
+
+describe('ocs-sim command line', () => {
+  it('rejects a bad flag with one line and exit 2', async () => {
+    for (const argv of [['router', '--bogus'], ['router', '--port', 'x'], ['router', '--path', 'ws'], ['router', '--port']]) {
+      const { io, err } = fakeIo();
+      assert.equal(await main(argv, io), 2, argv.join(' '));
+      assert.equal(err.length, 1);
+      assert.match(err[0] as string, /^ocs-sim: /);
+    }
+  });
+
+  it('says swarm is not yet implemented (exit 2)', async () => {
+    const { io, err } = fakeIo();
+    assert.equal(await main(['swarm'], io), 2);
+    assert.match(err[0] as string, /not yet implemented/);
+  });
+
+  it('prints help with exit 0', async () => {
+    const { io, out } = fakeIo();
+    assert.equal(await main(['router', '--help'], io), 0);
+    assert.match(out.join('\n'), /--config FILE/);
+  });
+
+  it('serves until the shutdown signal, then says GOODBYE and exits 0', async () => {
+    const fake = fakeIo();
+    let endpoint!: SimEndpoint;
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => (ready = resolve));
+    const done = routerCommand(['--port', '0', '--path', '/wamp', '--realm', 'my_realm'], fake.io, (e) => {
+      endpoint = e;
+      ready();
+    });
+    await started;
+    assert.match(fake.out[0] as string, /^ocs-sim router listening on http:\/\/127\.0\.0\.1:\d+ \(realms: my_realm\)$/);
+    assert.ok(fake.out.some((line) => line.includes(`ws://127.0.0.1:${endpoint.port}/wamp`)));
+    const client = await RawSocket.connect(`ws://127.0.0.1:${endpoint.port}/wamp`, ['wamp.2.json']);
+    assert.equal((await client.join('my_realm'))[0], 2);
+    fake.signal('SIGTERM');
+    assert.equal(await done, 0);
+    assert.deepEqual((await client.next())[0], 6); // GOODBYE
+    await client.closed;
+  });
+
+  it('serves OCS tests/config.json with --config', async () => {
+    const fake = fakeIo();
+    let ready!: (endpoint: SimEndpoint) => void;
+    const started = new Promise<SimEndpoint>((resolve) => (ready = resolve));
+    const path = new URL('./fixtures/ocs-tests-config.json', import.meta.url).pathname;
+    const done = routerCommand(['--config', path, '--port=0'], fake.io, ready);
+    const endpoint = await started;
+    assert.deepEqual(endpoint.paths.map((p) => p.path), ['/ws', '/call', '/info']);
+    assert.equal((await fetch(`${endpoint.url}/info`).then((r) => r.json())).node, 'ocs-sim');
+    fake.signal('SIGINT');
+    assert.equal(await done, 0);
+  });
+
+  it('reports an unreadable config with exit 2', async () => {
+    const { io, err } = fakeIo();
+    assert.equal(await main(['router', '--config', '/nonexistent/config.json'], io), 2);
+    assert.match(err[0] as string, /cannot read config/);
+  });
+});
