@@ -66,10 +66,10 @@ const runners: [string, string, string[]][] = [
     '--test-reporter=junit', `--test-reporter-destination=${join(JUNIT, 'node.xml')}`,
     ...nodeTargets,
   ]],
-  ['bun', 'bun', ['test', '--reporter=junit', `--reporter-outfile=${join(JUNIT, 'bun.xml')}`,
+  ['bun', 'bun', ['test', '--timeout=120000', '--reporter=junit', `--reporter-outfile=${join(JUNIT, 'bun.xml')}`,
     ...(targets.length ? targets.map((t) => `./${t}`) : ['./test'])]],
-  ['deno', 'deno', ['test', '--quiet', '--allow-net=127.0.0.1,localhost', '--allow-env', '--allow-read',
-    '--allow-write', '--allow-run', '--allow-sys', `--junit-path=${join(JUNIT, 'deno.xml')}`,
+  // --allow-all: the tests start Python agents and Chromium (playwright reads /proc, which Deno grants only so).
+  ['deno', 'deno', ['test', '--quiet', '--allow-all', `--junit-path=${join(JUNIT, 'deno.xml')}`,
     ...(targets.length ? targets : ['test/'])]],
 ];
 

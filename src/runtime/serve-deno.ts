@@ -25,7 +25,10 @@ export function serveDeno(app: FetchApp, options: ServeOptions): RunningServer {
     const upgrade = upgradeFor(route, request);
     if (upgrade === null) return app.fetch(request, info);
     if (upgrade instanceof Response || !route) return upgrade as Response;
-    const { socket, response } = Deno.upgradeWebSocket(request, upgrade.protocol ? { protocol: upgrade.protocol } : {});
+    // Deno checks `protocol` against the offer split on ", " exactly, and
+    // autobahn-python offers "a,b" without spaces: set the header ourselves.
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    if (upgrade.protocol) response.headers.set('sec-websocket-protocol', upgrade.protocol);
     socket.binaryType = 'arraybuffer';
     sockets.add(socket);
     let guard: GuardedSocket | undefined;

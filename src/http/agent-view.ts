@@ -1,0 +1,64 @@
+// An agent as the API shows it: the Python `main` session.data entry (the six
+// keys, unchanged) followed by what this registry adds.
+
+import type { RegisteredAgent } from '../core/index.ts';
+
+export interface HeartbeatStats {
+  count: number;
+  /** Mean seconds between heartbeats since first seen; null until there are two. */
+  mean_interval: number | null;
+  /** Seconds since the last heartbeat. */
+  age: number;
+}
+
+export interface AgentView {
+  expired: boolean;
+  time_expired: number | null;
+  last_updated: number;
+  op_codes: Readonly<Record<string, number>>;
+  agent_class: string | null;
+  agent_address: string;
+  state: 'alive' | 'expired';
+  session_id: string | null;
+  restarts: number;
+  first_seen: number;
+  last_transition: number;
+  heartbeats: HeartbeatStats;
+  collides_with: string | null;
+}
+
+export function agentView(agent: RegisteredAgent, now: number): AgentView {
+  return {
+    expired: agent.expired,
+    time_expired: agent.time_expired,
+    last_updated: agent.last_updated,
+    op_codes: agent.op_codes,
+    agent_class: agent.agent_class,
+    agent_address: agent.agent_address,
+    state: agent.expired ? 'expired' : 'alive',
+    session_id: agent.sessionId,
+    restarts: agent.restarts,
+    first_seen: agent.firstSeen,
+    last_transition: agent.lastTransition,
+    heartbeats: heartbeatStats(agent, now),
+    collides_with: agent.collidesWith,
+  };
+}
+
+/**
+ * What the core's counters allow: the mean over the agent's whole life
+ * (silences while expired included). Jitter or a recent-window mean would
+ * need the core to keep more per heartbeat.
+ */
+export function heartbeatStats(agent: RegisteredAgent, now: number): HeartbeatStats {
+  const count = agent.heartbeats;
+  return {
+    count,
+    mean_interval: count > 1 ? round6((agent.last_updated - agent.firstSeen) / (count - 1)) : null,
+    age: round6(Math.max(0, now - agent.last_updated)),
+  };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,190 @@
+// The HTTP app: one hono app, runtime-agnostic, served by src/runtime's
+// serve() on Bun, Deno and Node or exported as an edge worker. It only reads
+// the registry; it owns the event stream's clients and two timers (keep-alive,
+// lag probe), all ended by `close()`.
+
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Clock } from '../core/clock.ts';
+import { OP_CODE_NAMES, type AgentChange, type Rejection, type Registry } from '../core/index.ts';
+import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
+import { agentView } from './agent-view.ts';
+import { bearerToken } from './auth.ts';
+import { BadRequest, quoted } from './bad-request.ts';
+import { EventLog } from './event-log.ts';
+import { EventStream } from './event-stream.ts';
+import { TransitionHistory } from './history.ts';
+import { LagProbe } from './lag-probe.ts';
+import { openApiDocument } from './openapi.ts';
+import { MONITOR_PAGE } from './page.ts';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
+import { RegistryMetrics } from './registry-metrics.ts';
+import { Transitions } from './transitions.ts';
+
+/** What the app needs of the Registry Agent (src/registry/registry-agent.ts). */
+export interface RegistrySource {
+  readonly address: string;
+  readonly registry: Registry;
+  readonly ready: boolean;
+  readonly operationsFeed: { readonly published: number };
+  onChange(listener: (change: AgentChange) => void): () => void;
+  onRejected(listener: (rejection: Rejection) => void): () => void;
+}
+
+export interface HttpDeps {
+  registryAgent: RegistrySource;
+  clock: Clock;
+  /** If set, /api, /metrics and the page need `Authorization: Bearer <token>` (or ?access_token=). */
+  token?: string | null;
+  /** Allowed origins for CORS ('*' for any); no CORS headers when unset. */
+  corsOrigins?: string | readonly string[] | null;
+  /** Events kept for Last-Event-ID resume; a client further behind is dropped. Default 20000. */
+  eventBufferSize?: number;
+  /** Recent transitions kept per agent, and agents with a history at most. Defaults 20 and 10000. */
+  historyPerAgent?: number;
+  historyMaxAgents?: number;
+  maxEventClients?: number;
+  /** Keep-alive comment interval on idle event streams; 0 disables. Default 15000. */
+  keepAliveMs?: number;
+  /** Event-loop lag probe interval; 0 disables. Default 500. */
+  lagProbeMs?: number;
+  rejectedEventsPerSecond?: number;
+  /** Shown in /openapi.json and /api/status. */
+  version?: string;
+}
+
+export interface HttpAppExtras {
+  /** End every event stream, stop the timers and detach from the registry. Idempotent. */
+  close(): void;
+  readonly events: { readonly log: EventLog; readonly stream: EventStream; readonly history: TransitionHistory };
+}
+
+export type HttpApp = Hono & HttpAppExtras;
+
+export function createHttpApp(deps: HttpDeps): HttpApp {
+  const { registryAgent: source, clock } = deps;
+  const registry = source.registry;
+  const version = deps.version ?? '0.1.0';
+  const log = new EventLog(deps.eventBufferSize ?? 20_000, Math.round(clock.now() * 1000).toString(36));
+  const stream = new EventStream(log, { clock, keepAliveMs: deps.keepAliveMs, maxClients: deps.maxEventClients });
+  const history = new TransitionHistory(deps.historyPerAgent ?? 20, deps.historyMaxAgents ?? 10_000);
+  const transitions = new Transitions({ log, stream, history, clock, rejectedPerSecond: deps.rejectedEventsPerSecond });
+  const lag = new LagProbe(clock, deps.lagProbeMs ?? 500);
+  const metrics = new RegistryMetrics({
+    registry,
+    ready: () => source.ready,
+    published: () => source.operationsFeed.published,
+    stream: stream.stats,
+    events: transitions.counts,
+    lag: () => lag.takeMax(),
+  });
+  const detach = [source.onChange(transitions.onChange), source.onRejected(transitions.onRejected)];
+  lag.start();
+
+  const app = new Hono();
+  if (deps.corsOrigins) {
+    const origin = typeof deps.corsOrigins === 'string' ? deps.corsOrigins : [...deps.corsOrigins];
+    app.use('*', cors({ origin, allowMethods: ['GET', 'HEAD', 'OPTIONS'], allowHeaders: ['Authorization', 'Last-Event-ID'] }));
+  }
+  if (deps.token) {
+    const auth = bearerToken(deps.token);
+    app.use('/api/*', auth);
+    app.use('/metrics', auth);
+    app.use('/', auth);
+  }
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => source.ready
+    ? c.json({ status: 'ready' })
+    : c.json({ status: 'not ready', error: 'Not joined to the router and subscribed to heartbeats' }, 503));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(version)));
+
+  app.get('/', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    c.header('Content-Security-Policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:");
+    return c.html(MONITOR_PAGE);
+  });
+
+  app.get('/api/agents', (c) => {
+    const q = parseAgentQuery(new URL(c.req.url));
+    const now = clock.now();
+    const page = [];
+    let total = 0;
+    for (const agent of registry.agents()) {
+      if (!matches(agent, q)) continue;
+      if (total >= q.offset && page.length < q.limit) page.push(agentView(agent, now));
+      total++;
+    }
+    const end = q.offset + page.length;
+    return c.json({
+      total, offset: q.offset, limit: q.limit, count: page.length,
+      next_offset: end < total ? end : null,
+      last_event_id: log.idOf(log.last),
+      agents: page,
+    });
+  });
+
+  app.get('/api/agents/:address', (c) => {
+    singleValues(new URL(c.req.url), []);
+    const address = c.req.param('address');
+    const agent = registry.get(address);
+    if (agent === undefined) throw new BadRequest(`No agent at ${quoted(address)}`, 404);
+    const ops = agent.opNames.map((name, i) => {
+      const code = agent.codeAt(i);
+      return { name, code, code_name: OP_CODE_NAMES[code] ?? null, field: registry.fieldName(agent, name) };
+    });
+    return c.json({ ...agentView(agent, clock.now()), ops, history: history.of(address) });
+  });
+
+  app.get('/api/events', (c) => {
+    const params = singleValues(new URL(c.req.url), ['last_event_id']);
+    if (stream.closed) return c.json({ error: 'The registry is shutting down' }, 503);
+    if (stream.full) return c.json({ error: 'Too many event-stream clients; try again later' }, 503);
+    const lastEventId = c.req.header('last-event-id') ?? params.get('last_event_id') ?? null;
+    const body = stream.open(lastEventId);
+    return new Response(body, {
+      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Accel-Buffering': 'no' },
+    });
+  });
+
+  app.get('/api/status', (c) => {
+    singleValues(new URL(c.req.url), []);
+    return c.json({
+      address: source.address,
+      version,
+      ready: source.ready,
+      time: clock.now(),
+      agents: { total: registry.size, alive: registry.size - registry.expiredCount, expired: registry.expiredCount },
+      max_agents: registry.maxAgents,
+      agent_timeout: registry.agentTimeout,
+      counters: registry.counters,
+      agent_operations_published: source.operationsFeed.published,
+      events: { last_event_id: log.idOf(log.last), buffered: log.last - log.first + 1, emitted: transitions.counts, ...stream.stats },
+      event_loop_lag: lag.lag,
+    });
+  });
+
+  app.get('/metrics', (c) => {
+    singleValues(new URL(c.req.url), []);
+    return c.body(metrics.render(), 200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE });
+  });
+
+  app.notFound((c) => c.json({ error: `No such endpoint: ${c.req.method} ${quoted(new URL(c.req.url).pathname)}` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof BadRequest) return c.json({ error: err.message }, err.status);
+    return c.json({ error: `Internal error: ${err instanceof Error ? err.message : String(err)}` }, 500);
+  });
+
+  let closed = false;
+  const extras: HttpAppExtras = {
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const off of detach) off();
+      stream.close();
+      lag.stop();
+    },
+    events: { log, stream, history },
+  };
+  return Object.assign(app, extras);
+}

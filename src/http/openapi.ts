@@ -1,0 +1,159 @@
+// The API described as OpenAPI 3.1, served at GET /openapi.json.
+
+const error = { $ref: '#/components/responses/Error' };
+const unauthorized = { $ref: '#/components/responses/Unauthorized' };
+const secured = [{ bearer: [] }, { accessToken: [] }];
+const text = (type: string, description: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
+const query = (name: string, description: string, schema: object) => ({ name, in: 'query', required: false, description, schema });
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'OCS Registry HTTP API',
+      version,
+      description: 'Read-only view of the OCS Registry Agent: the agent table, live transitions, metrics and health.',
+    },
+    paths: {
+      '/api/agents': {
+        get: {
+          summary: 'The agent table, filtered and paginated (join order).',
+          security: secured,
+          parameters: [
+            query('state', 'Only alive or only expired agents.', { type: 'string', enum: ['alive', 'expired'] }),
+            query('class', 'Only agents of this agent class.', { type: 'string' }),
+            query('prefix', 'Only addresses starting with this.', { type: 'string' }),
+            query('op', 'Only agents with an operation of this name (with `code`: that operation has that code).', { type: 'string' }),
+            query('code', 'Only agents with an operation in this OpCode: 1-8 or a name (running, failed, ...).', { type: 'string' }),
+            query('limit', 'Page size.', { type: 'integer', minimum: 1, maximum: 100000, default: 1000 }),
+            query('offset', 'Matching agents to skip.', { type: 'integer', minimum: 0, default: 0 }),
+          ],
+          responses: { 200: json({ $ref: '#/components/schemas/AgentPage' }, 'One page of agents.'), 400: error, 401: unauthorized },
+        },
+      },
+      '/api/agents/{address}': {
+        get: {
+          summary: 'One agent, with its operations and recent transitions.',
+          security: secured,
+          parameters: [{ name: 'address', in: 'path', required: true, schema: { type: 'string' }, example: 'observatory.fake-data1' }],
+          responses: { 200: json({ $ref: '#/components/schemas/AgentDetail' }, 'The agent.'), 401: unauthorized, 404: error },
+        },
+      },
+      '/api/events': {
+        get: {
+          summary: 'Server-sent events: joined, restarted, revived, ops-changed, expired, rejected (and resync).',
+          description: 'Each event has an id; reconnecting with `Last-Event-ID` (or `last_event_id`) resumes after it while it is ' +
+            'still buffered, otherwise a `resync` event says to reload /api/agents. A client that falls further behind than the ' +
+            'buffer is disconnected.',
+          security: secured,
+          parameters: [
+            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+            query('last_event_id', 'As the header; the header wins. Use the `last_event_id` of an /api/agents page.', { type: 'string' }),
+          ],
+          responses: { 200: text('text/event-stream', 'The event stream.'), 400: error, 401: unauthorized, 503: error },
+        },
+      },
+      '/api/status': {
+        get: {
+          summary: "The registry's own state: readiness, counts, counters, event stream.",
+          security: secured,
+          responses: { 200: json({ type: 'object' }, 'Registry status.'), 401: unauthorized },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (text format 0.0.4).',
+          security: secured,
+          responses: { 200: text('text/plain', 'Metrics.'), 401: unauthorized },
+        },
+      },
+      '/healthz': { get: { summary: 'The process is alive.', responses: { 200: json({ type: 'object' }, 'Alive.') } } },
+      '/readyz': {
+        get: {
+          summary: 'Joined to the router and subscribed to heartbeats.',
+          responses: { 200: json({ type: 'object' }, 'Ready.'), 503: json({ type: 'object' }, 'Not ready.') },
+        },
+      },
+      '/': { get: { summary: 'The live operation-monitor page.', security: secured, responses: { 200: text('text/html', 'The page.') } } },
+      '/openapi.json': { get: { summary: 'This document.', responses: { 200: json({ type: 'object' }, 'OpenAPI 3.1.') } } },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        accessToken: { type: 'apiKey', in: 'query', name: 'access_token' },
+      },
+      responses: {
+        Error: json({ $ref: '#/components/schemas/Error' }, 'The request cannot be served; `error` says why.'),
+        Unauthorized: json({ $ref: '#/components/schemas/Error' }, 'A bearer token is required and was missing or wrong.'),
+      },
+      schemas: {
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+        Agent: {
+          type: 'object',
+          description: 'The first six keys are the Python registry entry; the rest are added here.',
+          properties: {
+            expired: { type: 'boolean' },
+            time_expired: { type: ['number', 'null'] },
+            last_updated: { type: 'number' },
+            op_codes: { type: 'object', additionalProperties: { type: 'integer', minimum: 1, maximum: 8 } },
+            agent_class: { type: ['string', 'null'] },
+            agent_address: { type: 'string' },
+            state: { type: 'string', enum: ['alive', 'expired'] },
+            session_id: { type: ['string', 'null'] },
+            restarts: { type: 'integer' },
+            first_seen: { type: 'number' },
+            last_transition: { type: 'number' },
+            heartbeats: {
+              type: 'object',
+              properties: {
+                count: { type: 'integer' },
+                mean_interval: { type: ['number', 'null'], description: 'Mean seconds between heartbeats since first seen.' },
+                age: { type: 'number', description: 'Seconds since the last heartbeat.' },
+              },
+            },
+            collides_with: { type: ['string', 'null'], description: 'Address owning the same agent_operations fields.' },
+          },
+        },
+        AgentPage: {
+          type: 'object',
+          properties: {
+            total: { type: 'integer', description: 'Agents matching the filters.' },
+            offset: { type: 'integer' },
+            limit: { type: 'integer' },
+            count: { type: 'integer' },
+            next_offset: { type: ['integer', 'null'] },
+            last_event_id: { type: 'string', description: 'Resume /api/events from here to follow this snapshot.' },
+            agents: { type: 'array', items: { $ref: '#/components/schemas/Agent' } },
+          },
+        },
+        AgentDetail: {
+          allOf: [{ $ref: '#/components/schemas/Agent' }, {
+            type: 'object',
+            properties: {
+              ops: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    name: { type: 'string' },
+                    code: { type: 'integer' },
+                    code_name: { type: 'string' },
+                    field: { type: ['string', 'null'], description: 'Its agent_operations field, null if withheld.' },
+                  },
+                },
+              },
+              history: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, type: { type: 'string' }, at: { type: 'number' }, op_codes: { type: 'object' } },
+                },
+              },
+            },
+          }],
+        },
+      },
+    },
+  };
+}
