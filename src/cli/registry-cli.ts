@@ -13,6 +13,8 @@ import { WampPeer } from '../wamp/peer.ts';
 import type { WampSession } from '../wamp/session.ts';
 import { WebSocketTransport } from '../wamp/websocket-transport.ts';
 import { Reconnector } from '../wamp/reconnect.ts';
+import { createHttpApp } from '../http/index.ts';
+import { serve } from '../runtime/serve.ts';
 import { Router } from '../../sim/router/index.ts';
 import { DemoNetwork } from '../../sim/swarm/demo.ts';
 
@@ -100,13 +102,14 @@ export async function main(argv = host.argv()): Promise<number> {
     return 1;
   }
   await demo?.start();
+  const http = config.httpApi.port === null ? null : await startHttp(config, registry, log);
 
   return await new Promise<number>((resolve) => {
     connection.finished.then((outcome) => {
       if (outcome.state !== 'gave_up') return;
       clearInterval(status);
       log('Giving up on the router (--crossbar-timeout): stopping');
-      registry.shutdown().finally(() => resolve(1));
+      registry.shutdown().then(() => http?.close()).finally(() => resolve(1));
     });
     onSignal = async (signal) => {
       log(`${signal}: stopping`);
@@ -114,10 +117,25 @@ export async function main(argv = host.argv()): Promise<number> {
       demo?.stop();
       await registry.shutdown().catch(() => {});
       await connection.stop();
+      await http?.close();
       resolve(0);
     };
     if (signalled) onSignal(signalled);
   });
+}
+
+/** The HTTP API and the operation-monitor page, on --http-port. */
+async function startHttp(config: RegistryConfig, registry: RegistryAgent, log: Log): Promise<{ close(): Promise<void> }> {
+  const { port, host, token, corsOrigins } = config.httpApi;
+  const app = createHttpApp({ registryAgent: registry, clock: systemClock, token, corsOrigins: corsOrigins.length ? corsOrigins : null });
+  const server = await serve(app, { port: port ?? 0, hostname: host });
+  log(`Operation monitor: ${server.url}/  (API ${server.url}/api/agents, metrics ${server.url}/metrics)`);
+  return {
+    async close() {
+      app.close(); // ends the event streams, or the server would wait for them
+      await server.close();
+    },
+  };
 }
 
 function statusLine(registry: RegistryAgent, connection: string): string {

@@ -110,7 +110,13 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     logDir: str(args, '--log-dir') ?? site?.host.logDir ?? null,
     workingDir: str(args, '--working-dir'),
     accessPolicy: str(args, '--access-policy') ?? site?.hub.accessPolicy ?? null,
-    httpApi: Object.freeze({ port: num(args, '--http-port'), host: str(args, '--http-host') ?? DEFAULTS.httpHost }),
+    httpApi: Object.freeze({
+      port: num(args, '--http-port'),
+      host: str(args, '--http-host') ?? DEFAULTS.httpHost,
+      // A token is better kept out of `ps`: the environment works too.
+      token: str(args, '--http-token') ?? env.OCS_REGISTRY_HTTP_TOKEN ?? null,
+      corsOrigins: Object.freeze((str(args, '--http-cors') ?? '').split(',').map((o) => o.trim()).filter(Boolean)),
+    }),
     sim: Object.freeze({ enabled: sim, agents: num(args, '--sim-agents') ?? DEFAULTS.simAgents }),
     siteFile: site?.path ?? null,
     siteHost: site?.host.name ?? null,

@@ -5,6 +5,10 @@ export interface HttpApiOptions {
   /** Port of the HTTP API; null when it is off (the default). */
   readonly port: number | null;
   readonly host: string;
+  /** Bearer token for /api, /metrics and the page; null: open. */
+  readonly token: string | null;
+  /** Origins CORS allows ('*' for any); empty: no CORS headers. */
+  readonly corsOrigins: readonly string[];
 }
 
 export interface SimOptions {

@@ -46,6 +46,21 @@ describe('ocs-registry command', () => {
     assert.match(program.output(), /main:0 Status is now "done"/);
   });
 
+  it('--http-port serves the API and the page, and SIGINT closes them', async () => {
+    const program = runProgram(BIN, ['--sim', '--site', 'none', '--sim-agents', '5', '--http-port', '0', '--http-token', 'sesame']);
+    const line = await program.waitFor(/Operation monitor: http:\/\/127\.0\.0\.1:\d+\//);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
+    assert.equal((await fetch(`${url}/api/agents`)).status, 401, 'the token is required');
+    const agents = await fetch(`${url}/api/agents`, { headers: { authorization: 'Bearer sesame' } });
+    assert.equal(agents.status, 200);
+    assert.equal(typeof (await agents.json()).total, 'number');
+    program.child.kill('SIGINT');
+    const exit = await program.exited;
+    if ('Deno' in globalThis) assert.ok(exit === 0 || exit === 'SIGINT', String(exit));
+    else assert.equal(exit, 0, program.output());
+  });
+
   it('retries an unreachable router for --crossbar-timeout, then exits 1 with one clear line', async () => {
     const start = Date.now();
     const program = runProgram(BIN, ['--site', 'none', '--site-hub', 'ws://127.0.0.1:9/ws', '--site-realm', 'test_realm',
