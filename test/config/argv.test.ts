@@ -10,7 +10,8 @@ describe('parseArgv', () => {
       '--address-root', 'obs', '--instance-id', 'reg', '--site', 'lab', '--site-file', '/x.yaml',
       '--site-host', 'h1', '--registry-address', 'obs.reg', '--log-dir', '/log', '--working-dir', '/w',
       '--crossbar-timeout', '7', '--access-policy', 'director:ad', '--agent-timeout', '2.5',
-      '--max-agents', '50', '--http-port', '8080', '--http-host', '0.0.0.0', '--sim', '--sim-agents', '3',
+      '--max-agents', '50', '--http-port', '8080', '--http-host', '0.0.0.0', '--http-token', 't0k',
+      '--http-cors', 'https://a.example,https://b.example', '--sim', '--sim-agents', '3',
       '--help',
     ];
     const v = parseArgv(argv);
@@ -19,7 +20,8 @@ describe('parseArgv', () => {
       '--address-root': 'obs', '--instance-id': 'reg', '--site': 'lab', '--site-file': '/x.yaml',
       '--site-host': 'h1', '--registry-address': 'obs.reg', '--log-dir': '/log', '--working-dir': '/w',
       '--crossbar-timeout': 7, '--access-policy': 'director:ad', '--agent-timeout': 2.5,
-      '--max-agents': 50, '--http-port': 8080, '--http-host': '0.0.0.0', '--sim': true, '--sim-agents': 3,
+      '--max-agents': 50, '--http-port': 8080, '--http-host': '0.0.0.0', '--http-token': 't0k',
+      '--http-cors': 'https://a.example,https://b.example', '--sim': true, '--sim-agents': 3,
       '--help': true,
     });
     // The test above names every option in the table.
@@ -79,7 +81,7 @@ describe('parseArgv errors', () => {
     ['unknown short option', ['-x'], 'Unknown option "-x"'],
     ['positional word', ['registry'], 'Unexpected argument "registry"'],
     ['ambiguous prefix', ['--site-h', 'x'], 'Ambiguous option "--site-h": could be --site-host, --site-hub or --site-http'],
-    ['ambiguous prefix with =', ['--http=1'], 'Ambiguous option "--http": could be --http-port or --http-host'],
+    ['ambiguous prefix with =', ['--http=1'], 'Ambiguous option "--http": could be --http-port, --http-host, --http-token or --http-cors'],
     ['missing value at the end', ['--wait-time'], 'Missing value for "--wait-time"'],
     ['missing value before an option', ['--site-hub', '--sim'], 'Missing value for "--site-hub"'],
     ['missing value before "--"', ['--site-hub', '--'], 'Missing value for "--site-hub"'],

@@ -6,7 +6,7 @@ import { DEFAULT_YAML, assertConfigError, load, memoryFiles, siteYaml } from './
 describe('loadRegistryConfig with the default site config', () => {
   it('finds the RegistryAgent instance on "localhost" when the host name is not listed', () => {
     const c = load([]);
-    assert.deepEqual({ ...c, httpApi: { ...c.httpApi }, sim: { ...c.sim }, warnings: [...c.warnings] }, {
+    assert.deepEqual({ ...c, httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] }, sim: { ...c.sim }, warnings: [...c.warnings] }, {
       hub: 'ws://127.0.0.1:18001/ws',
       http: 'http://127.0.0.1:18001/call',
       realm: 'test_realm',
@@ -20,7 +20,7 @@ describe('loadRegistryConfig with the default site config', () => {
       logDir: './log/',
       workingDir: null,
       accessPolicy: null,
-      httpApi: { port: null, host: '127.0.0.1' },
+      httpApi: { port: null, host: '127.0.0.1', token: null, corsOrigins: [] },
       sim: { enabled: false, agents: 200 },
       siteFile: '/cfg/default.yaml',
       siteHost: 'localhost',
@@ -163,8 +163,8 @@ describe('loadRegistryConfig with the default site config', () => {
   });
 
   it('passes the HTTP API, simulator and working-dir options through', () => {
-    const c = load(['--http-port', '0', '--http-host', '::', '--sim', '--sim-agents', '5000', '--working-dir', '/w']);
-    assert.deepEqual({ ...c.httpApi }, { port: 0, host: '::' });
+    const c = load(['--http-port', '0', '--http-host', '::', '--http-cors', 'https://a.example, *', '--sim', '--sim-agents', '5000', '--working-dir', '/w']);
+    assert.deepEqual({ ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] }, { port: 0, host: '::', token: null, corsOrigins: ['https://a.example', '*'] });
     assert.deepEqual({ ...c.sim }, { enabled: true, agents: 5000 });
     assert.equal(c.workingDir, '/w');
   });
@@ -340,3 +340,13 @@ describe('help', () => {
     );
   });
 });
+
+describe('HTTP API token', () => {
+  it('comes from --http-token, else OCS_REGISTRY_HTTP_TOKEN (kept out of ps), else none', () => {
+    assert.equal(load(['--http-token', 'cli']).httpApi.token, 'cli');
+    assert.equal(load([], { env: { OCS_CONFIG_DIR: '/cfg', OCS_REGISTRY_HTTP_TOKEN: 'env' } }).httpApi.token, 'env');
+    assert.equal(load(['--http-token', 'cli'], { env: { OCS_CONFIG_DIR: '/cfg', OCS_REGISTRY_HTTP_TOKEN: 'env' } }).httpApi.token, 'cli');
+    assert.equal(load([]).httpApi.token, null);
+  });
+});
+
