@@ -1,15 +1,16 @@
 // `ocs-sim`: the crossbar simulator's command line. Subcommands: `router`
-// (the simulator as a network service); `swarm` is still to come.
+// (the simulator as a network service) and `swarm` (fake agents for load tests).
 
 import { CrossbarConfigError } from '../endpoint/index.ts';
 import { UsageError } from './args.ts';
 import { type CommandIo, routerCommand } from './router-command.ts';
+import { swarmMain } from '../swarm/cli.ts';
 
 export const USAGE = `Usage: ocs-sim <command> [options]
 
 Commands:
   router    serve the crossbar simulator over WebSocket and HTTP (see ocs-sim router --help)
-  swarm     run many fake OCS agents (not yet implemented)`;
+  swarm     run many fake OCS agents and check a registry's view (see ocs-sim swarm --help)`;
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,8 +19,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'router':
         return await routerCommand(rest, io);
       case 'swarm':
-        io.err('ocs-sim: "swarm" is not yet implemented');
-        return 2;
+        return await swarmMain(rest);
       case '--help':
       case '-h':
       case 'help':

@@ -32,10 +32,9 @@ describe('ocs-sim command line', () => {
     }
   });
 
-  it('says swarm is not yet implemented (exit 2)', async () => {
-    const { io, err } = fakeIo();
-    assert.equal(await main(['swarm'], io), 2);
-    assert.match(err[0] as string, /not yet implemented/);
+  it('hands swarm to the swarm command: a bad option is exit 2', async () => {
+    const { io } = fakeIo();
+    assert.equal(await main(['swarm', '--agents', 'lots', '--quiet'], io), 2);
   });
 
   it('prints help with exit 0', async () => {

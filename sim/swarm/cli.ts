@@ -1,0 +1,246 @@
+// `ocs-sim swarm`: run a scenario's swarm against the in-process router (with
+// a TypeScript Registry Agent, checked end to end) or over WebSocket against
+// any WAMP router, print progress and a summary, and exit non-zero on any
+// mismatch between the registry's view and what the swarm did.
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
+import type { Clock } from '../../src/core/clock.ts';
+import { RegistryAgent } from '../../src/registry/registry-agent.ts';
+import { systemClock } from '../../src/runtime/system-clock.ts';
+import type { WampSession } from '../../src/wamp/session.ts';
+import { Router } from '../router/index.ts';
+import { sharedPump } from '../transport/pump.ts';
+import { Checker } from './checker.ts';
+import { type Connector, inProcessConnector, webSocketConnector } from './connection.ts';
+import { DeliveryProbe } from './probe.ts';
+import { mismatchLines, progressLine, RateSampler, type RunRecord, summaryLines } from './report.ts';
+import { SCENARIO_FLAGS, scenarioFromFlags } from './scenario-args.ts';
+import { ScenarioError } from './scenario.ts';
+import { Swarm } from './swarm.ts';
+
+export const SWARM_HELP = `Usage: ocs-sim swarm [options]
+
+Spawns fake OCS agents (real agents on the wire: get_api, ops, heartbeats)
+and checks a registry's view of them against what they did.
+
+Where:
+  --in-process            own in-process router + TypeScript registry (default without --url)
+  --url URL               a WAMP router over WebSocket, e.g. ws://127.0.0.1:8001/ws
+  --realm NAME            WAMP realm (default test_realm)
+  --registry ADDRESS      check this registry (default in-process: {root}.registry)
+  --json FILE             write the run's JSON record
+  --quiet                 no progress line
+
+Scenario (also from --scenario FILE, JSON or YAML with the same keys):
+  --agents N  --root observatory  --name 'swarm-{i}'  --rate HZ  --jitter 0.05
+  --ops realistic|N  --starts-per-min  --finishes-per-min  --fails-per-min  --degrades-per-min
+  --crash-per-min  --restart-after SECONDS|never  --hb-off-per-min  --hb-off-seconds
+  --partitions-per-min  --partition-size 0.01  --partition-seconds  --churn-per-min
+  --data-feed SHARE  --seed N  --duration SECONDS (0: until Ctrl-C)
+  --timeout 5  --tolerance 3  --staleness 1.5  --poll 1  --connect-concurrency 64
+
+Exit code: 0 when the registry matched, 1 on mismatches, 2 on bad options.`;
+
+const BOOLEAN_FLAGS = new Set(['--in-process', '--quiet', '--help', '-h']);
+const OTHER_FLAGS = new Set(['--url', '--realm', '--registry', '--json', '--scenario']);
+
+export interface SwarmIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Rewrite the progress line in place (a terminal); otherwise print it every 10 s. */
+  progress?: (line: string) => void;
+  clock?: Clock;
+}
+
+/** Split argv into flag -> value; throws ScenarioError for unknown flags or missing values. */
+export function parseSwarmArgs(argv: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (BOOLEAN_FLAGS.has(name)) {
+      flags.set(name, 'true');
+      continue;
+    }
+    if (!OTHER_FLAGS.has(name) && !SCENARIO_FLAGS.has(name)) throw new ScenarioError(`Unknown option "${arg}" (see --help).`);
+    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ScenarioError(`Option "${name}" needs a value.`);
+    flags.set(name, value);
+  }
+  return flags;
+}
+
+function runtimeName(): string {
+  const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
+  if (g.Bun) return `bun ${g.Bun.version}`;
+  if (g.Deno) return `deno ${g.Deno.version.deno}`;
+  return `node ${process.versions.node}`;
+}
+
+const defaultIo: SwarmIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r${line}\x1b[K`) : undefined,
+};
+
+/** Wait `ms` on the clock, or until `cancel` is called (Ctrl-C). */
+function wait(clock: Clock, ms: number | null): { done: Promise<void>; cancel: () => void } {
+  let cancel = () => {};
+  const done = new Promise<void>((resolve) => {
+    const stop = ms === null ? () => {} : clock.after(ms, resolve);
+    cancel = () => {
+      stop();
+      resolve();
+    };
+  });
+  return { done, cancel };
+}
+
+/** Let in-flight in-process messages arrive (the pump yields to timers after a long batch). */
+async function drain(clock: Clock, inProcess: boolean): Promise<void> {
+  if (!inProcess) return wait(clock, 500).done;
+  for (let i = 0; i < 100 && sharedPump.pending > 0; i++) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+}
+
+export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promise<number> {
+  let flags: Map<string, string>;
+  let scenario;
+  try {
+    flags = parseSwarmArgs(argv);
+    if (flags.has('--help') || flags.has('-h')) {
+      io.out(SWARM_HELP);
+      return 0;
+    }
+    scenario = scenarioFromFlags(flags);
+    if (flags.has('--url') && flags.has('--in-process')) throw new ScenarioError('Give either --url or --in-process, not both.');
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.err(`ocs-sim swarm: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  const clock = io.clock ?? systemClock;
+  const realm = flags.get('--realm') ?? 'test_realm';
+  const url = flags.get('--url');
+  const inProcess = url === undefined;
+  const registryAddress = flags.get('--registry') ?? (inProcess ? `${scenario.root}.registry` : undefined);
+  const mode = inProcess ? 'in-process' : `websocket ${url}`;
+
+  let router: Router | null = null;
+  let registry: RegistryAgent | null = null;
+  let connect: Connector;
+  if (inProcess) {
+    router = new Router({ realms: [realm] });
+    connect = inProcessConnector(router, realm);
+  } else {
+    connect = webSocketConnector(url, realm);
+  }
+  const swarm = new Swarm(scenario, { clock, connect, log: io.err });
+  const probe = new DeliveryProbe(swarm);
+  const sessions: WampSession[] = [];
+  let checker: Checker | null = null;
+  try {
+    if (router) {
+      registry = new RegistryAgent({
+        address: registryAddress!, addressRoot: scenario.root, clock, hostname: 'swarm', pid: process.pid,
+        agentTimeout: scenario.timeout, maxAgents: Math.max(100_000, scenario.agents * 2 + 1000),
+      });
+      // Time heartbeats where the registry receives them.
+      registry.heartbeatHandler = probe.wrap(registry.heartbeatHandler);
+      const session = await router.connect(realm);
+      sessions.push(session);
+      await registry.join(session);
+    } else {
+      const observer = (await connect()).session;
+      sessions.push(observer);
+      await probe.subscribe(observer, scenario.root);
+    }
+    if (registryAddress !== undefined) {
+      const session = (await connect()).session;
+      sessions.push(session);
+      checker = new Checker(swarm, { clock, registry: registryAddress, ...scenario });
+      await checker.attach(session);
+    }
+  } catch (err) {
+    io.err(`ocs-sim swarm: cannot set up (${mode}): ${(err as Error).message}`);
+    router?.close();
+    return 2;
+  }
+
+  // The system clock's timers are unref'd; this one keeps the process alive (and Bun from spinning) while the run lasts.
+  const keepAlive = setInterval(() => {}, 60_000);
+  const setup0 = performance.now();
+  await swarm.start();
+  io.err(`Swarm: ${scenario.agents} agents joined in ${((performance.now() - setup0) / 1000).toFixed(1)} s (${mode})`);
+
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const t0 = clock.now();
+  const sampler = new RateSampler(swarm.stats.heartbeatsSent, t0);
+  let cancelProgress = () => {};
+  const tick = () => {
+    cancelProgress = clock.after(1000, tick);
+    const now = clock.now();
+    const rate = sampler.sample(swarm.stats.heartbeatsSent, now);
+    const line = progressLine({
+      elapsed: now - t0, up: swarm.stats.up, agents: swarm.stats.agents, expired: checker?.reportedExpired ?? null,
+      heartbeatsPerSecond: rate, sent: swarm.stats.heartbeatsSent, delivered: probe.delivered,
+      errors: swarm.stats.connectErrors + (checker ? checker.stats.mismatches + checker.stats.pollErrors : 0),
+    });
+    if (flags.has('--quiet')) return;
+    if (io.progress) io.progress(line);
+    else if (Math.round(now - t0) % 10 === 0) io.err(line);
+  };
+  cancelProgress = clock.after(1000, tick);
+  const run = wait(clock, scenario.duration > 0 ? scenario.duration * 1000 : null);
+  const onSignal = () => run.cancel();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await run.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  cancelProgress();
+  if (io.progress && !flags.has('--quiet')) io.err('');
+
+  const seconds = clock.now() - t0;
+  const wallMs = performance.now() - wall0;
+  const cpu = process.cpuUsage(cpu0);
+  const rss = process.memoryUsage().rss;
+  await swarm.stop();
+  await drain(clock, inProcess);
+  if (checker) {
+    await checker.poll();
+    checker.finish(clock.now());
+    await checker.detach();
+  }
+  const sent = swarm.stats.heartbeatsSent;
+  const record: RunRecord = {
+    bench: 'swarm', runtime: runtimeName(), date: new Date().toISOString(), mode, scenario, seconds,
+    swarm: { ...swarm.stats },
+    heartbeatRate: sampler.summary(),
+    delivery: {
+      sent, delivered: probe.delivered, percent: sent > 0 ? (100 * probe.delivered) / sent : null, lagged: probe.lagged,
+      measuredAt: inProcess ? 'registry heartbeat handler' : 'own wildcard subscription',
+    },
+    latency: { ...probe.latency.summary(), unit: 'us', measuredAt: inProcess ? 'agent publish -> registry handler' : 'agent publish -> router -> subscriber' },
+    checker: checker && registryAddress ? { ...checker.stats, registry: registryAddress, pass: checker.stats.mismatches === 0 } : null,
+    mismatches: checker ? checker.mismatches.slice(0, 100) : [],
+    cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+    rssBytes: rss,
+  };
+  for (const line of summaryLines(record)) io.out(line);
+  if (checker) for (const line of mismatchLines(checker.mismatches.slice(0, 20), checker.stats.mismatches)) io.err(line);
+  const json = flags.get('--json');
+  if (json !== undefined) writeFileSync(json, `${JSON.stringify(record, null, 2)}\n`);
+
+  for (const session of sessions) await session.leave().catch(() => {});
+  if (registry) {
+    registry.agent.stopAllSessions();
+    await registry.leave().catch(() => {});
+  }
+  router?.close();
+  clearInterval(keepAlive);
+  return checker && checker.stats.mismatches > 0 ? 1 : 0;
+}
