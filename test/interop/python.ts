@@ -80,10 +80,11 @@ export function startPythonAgent(site: Site, module: string, instanceId: string,
 }
 
 /** Run a Python program to completion (asynchronously, so in-process routers keep serving). */
-export function runPython(site: Site, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runPython(site: Site, args: string[], timeoutMs = 60_000, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const python = findPython() as string;
   return new Promise((resolve) => {
-    const child = spawn(python, args, { env: { ...process.env, ...site.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, args, { env: { ...process.env, ...site.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

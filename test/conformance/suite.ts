@@ -1,0 +1,158 @@
+// Router behaviours OCS relies on, written once and run against the
+// simulator and against a real crossbar: where they differ, crossbar is right
+// and the simulator follows it. Both run OCS's test config (roles iocs_agent
+// on /ws and iocs_controller on /call, realm test_realm, prefix observatory.).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { WampPeer } from '../../src/wamp/peer.ts';
+import { type Args, type EventDetails, WampError, type WampSession } from '../../src/wamp/session.ts';
+import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
+
+export interface RouterUnderTest {
+  /** ws://…/ws */
+  wsUrl: string;
+  /** http://… (the bridge is at /call) */
+  httpUrl: string;
+  close(): Promise<void>;
+}
+
+const REALM = 'test_realm';
+
+/** Resolves with the next event the handler list sees (no sleeping: events are awaited). */
+function nextEvents(count: number): { handler: (args: Args, kwargs: unknown, details: EventDetails) => void; done: Promise<EventDetails[]> } {
+  const seen: EventDetails[] = [];
+  let resolve!: (d: EventDetails[]) => void;
+  const done = new Promise<EventDetails[]>((r) => (resolve = r));
+  return {
+    handler: (_args, _kwargs, details) => {
+      seen.push(details);
+      if (seen.length === count) resolve(seen);
+    },
+    done,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<WampError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof WampError, `expected a WampError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
+}
+
+export function routerConformance(name: string, start: () => Promise<RouterUnderTest>, options: { skip?: string | false } = {}): void {
+  describe(`router conformance: ${name}`, { skip: options.skip }, () => {
+    let router: RouterUnderTest;
+    let a: WampSession;
+    let b: WampSession;
+    const join = async () => WampPeer.join(await WebSocketTransport.connect(router.wsUrl), REALM);
+    const bridge = (body: string, init: RequestInit = {}) =>
+      fetch(`${router.httpUrl}/call`, { method: 'POST', body, ...init });
+
+    before(async () => {
+      router = await start();
+      a = await join();
+      b = await join();
+    });
+    after(async () => {
+      await a?.leave().catch(() => {});
+      await b?.leave().catch(() => {});
+      await router?.close();
+    });
+
+    it('a wildcard subscription gets the concrete topic, only for the same number of components', async () => {
+      const events = nextEvents(1);
+      await b.subscribe('observatory..feeds.heartbeat', events.handler, { match: 'wildcard' });
+      a.publish('observatory.a.b.feeds.heartbeat', [1]); // five components: no match
+      a.publish('observatory.fake-data1.feeds.heartbeat', [2]);
+      const [details] = await events.done;
+      assert.equal(details?.topic, 'observatory.fake-data1.feeds.heartbeat');
+    });
+
+    it('a prefix subscription gets the concrete topic', async () => {
+      const events = nextEvents(1);
+      await b.subscribe('observatory.prefix.', events.handler, { match: 'prefix' });
+      a.publish('observatory.prefix.x.y', []);
+      assert.equal((await events.done)[0]?.topic, 'observatory.prefix.x.y');
+    });
+
+    it('excludes the publisher by default, and not with exclude_me false', async () => {
+      const self = nextEvents(1);
+      await a.subscribe('observatory.self', self.handler);
+      await a.publishAcknowledged('observatory.self', ['excluded']);
+      await a.publishAcknowledged('observatory.self', ['included'], {}, { exclude_me: false });
+      assert.equal((await self.done).length, 1);
+    });
+
+    it('routes a call to its callee and back, args and kwargs', async () => {
+      await a.register('observatory.echo', (args, kwargs) => ({ args, kwargs }));
+      const result = await b.call('observatory.echo', [1, 'two'], { three: 3 });
+      assert.deepEqual(result.args, [{ args: [1, 'two'], kwargs: { three: 3 } }]);
+    });
+
+    it('answers an unknown procedure with no_such_procedure and crossbar\'s text', async () => {
+      const err = await rejection(b.call('observatory.nobody.home'));
+      assert.equal(err.error, 'wamp.error.no_such_procedure');
+      assert.deepEqual(err.args, ['no callee registered for procedure <observatory.nobody.home>']);
+    });
+
+    it('refuses a second registration of the same procedure', async () => {
+      await a.register('observatory.taken', () => 1);
+      const err = await rejection(b.register('observatory.taken', () => 2));
+      assert.equal(err.error, 'wamp.error.procedure_already_exists');
+    });
+
+    it('passes a callee\'s error to the caller', async () => {
+      await a.register('observatory.fails', () => {
+        throw new WampError('observatory.error.custom', ['why'], { detail: 1 });
+      });
+      const err = await rejection(b.call('observatory.fails'));
+      assert.equal(err.error, 'observatory.error.custom');
+      assert.deepEqual(err.args, ['why']);
+      assert.deepEqual(err.kwargs, { detail: 1 });
+    });
+
+    it('refuses what the role does not allow: not_authorized', async () => {
+      const err = await rejection(b.register('elsewhere.proc', () => 1));
+      assert.equal(err.error, 'wamp.error.not_authorized');
+      const pub = await rejection(b.publishAcknowledged('elsewhere.topic', []));
+      assert.equal(pub.error, 'wamp.error.not_authorized');
+    });
+
+    it('HTTP bridge: a result, a WAMP error, and crossbar\'s status codes', async () => {
+      await a.register('observatory.bridge', (args) => ({ got: args }));
+      const json = { 'content-type': 'application/json' };
+      const ok = await bridge(JSON.stringify({ procedure: 'observatory.bridge', args: [7], kwargs: {} }), { headers: json });
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { args: [{ got: [7] }] });
+
+      const none = await bridge(JSON.stringify({ procedure: 'observatory.none', args: [] }), { headers: json });
+      assert.equal(none.status, 200);
+      assert.deepEqual(await none.json(), {
+        error: 'wamp.error.no_such_procedure', args: ['no callee registered for procedure <observatory.none>'], kwargs: {},
+      });
+
+      const noProcedure = await bridge(JSON.stringify({ args: [] }), { headers: { 'content-type': 'application/json' } });
+      assert.equal(noProcedure.status, 400);
+      assert.equal(typeof (await noProcedure.json()).error, 'string');
+      // Only JSON (or no type, as Python's OCSClient sends) is accepted; fetch labels a string text/plain.
+      for (const type of ['application/x-www-form-urlencoded', 'text/plain;charset=UTF-8']) {
+        const refused = await bridge('{"procedure":"observatory.bridge"}', { headers: { 'content-type': type } });
+        assert.equal(refused.status, 400, type);
+        await refused.body?.cancel();
+      }
+      const get = await fetch(`${router.httpUrl}/call`);
+      assert.equal(get.status, 405);
+      await get.body?.cancel();
+    });
+
+    it('the nodeinfo page answers 200 (OCS\'s readiness probe)', async () => {
+      const info = await fetch(`${router.httpUrl}/info`);
+      assert.equal(info.status, 200);
+      await info.body?.cancel();
+    });
+  });
+}
