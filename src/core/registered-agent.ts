@@ -38,6 +38,10 @@ export class RegisteredAgent implements EncodedAgent {
   #codes = 0;
   #bigCodes: readonly number[] | null = null;
   #collidesWith: string | null = null;
+  /** Seconds between the last two heartbeats, and smoothed mean and jitter of that (NaN until known). */
+  #lastInterval = Number.NaN;
+  #meanInterval = Number.NaN;
+  #jitter = Number.NaN;
 
   constructor(index: number, address: string, agentClass: string | null, sessionId: string | null, now: number) {
     this.last_updated = now;
@@ -93,9 +97,32 @@ export class RegisteredAgent implements EncodedAgent {
     return this.#bigCodes ? (this.#bigCodes[i] ?? 1) : unpackCode(this.#codes, this.#opNames.length, i);
   }
 
+  /** Heartbeat interval statistics: the last one, and exponentially smoothed mean and jitter. */
+  get lastInterval(): number {
+    return this.#lastInterval;
+  }
+  get meanInterval(): number {
+    return this.#meanInterval;
+  }
+  get intervalJitter(): number {
+    return this.#jitter;
+  }
+
   heard(now: number): void {
+    const interval = now - this.last_updated;
     this.last_updated = now;
     this.#heartbeats++;
+    // The gap spent expired is not a heartbeat interval.
+    if (this.expired) return;
+    this.#lastInterval = interval;
+    if (this.#meanInterval !== this.#meanInterval) {
+      this.#meanInterval = interval;
+      this.#jitter = 0;
+    } else {
+      // Smoothing over ~10 heartbeats: a recent picture that one late beat does not swamp.
+      this.#jitter += SMOOTHING * (Math.abs(interval - this.#meanInterval) - this.#jitter);
+      this.#meanInterval += SMOOTHING * (interval - this.#meanInterval);
+    }
   }
 
   setOps(names: readonly string[], codes: readonly number[], now: number): void {
@@ -138,6 +165,8 @@ export class RegisteredAgent implements EncodedAgent {
     this.#collidesWith = owner;
   }
 }
+
+const SMOOTHING = 0.1;
 
 /** Up to 13 codes of 1..8 fit exactly in a double, 4 bits each; NaN beyond. */
 export function packCodes(codes: readonly number[], count: number): number {

@@ -5,8 +5,12 @@ import type { RegisteredAgent } from '../core/index.ts';
 
 export interface HeartbeatStats {
   count: number;
-  /** Mean seconds between heartbeats since first seen; null until there are two. */
+  /** Seconds between the last two heartbeats; null until there are two. */
+  last_interval: number | null;
+  /** Smoothed mean seconds between heartbeats (over about the last ten); null until there are two. */
   mean_interval: number | null;
+  /** Smoothed mean deviation from that mean, in seconds. */
+  jitter: number | null;
   /** Seconds since the last heartbeat. */
   age: number;
 }
@@ -45,16 +49,14 @@ export function agentView(agent: RegisteredAgent, now: number): AgentView {
   };
 }
 
-/**
- * What the core's counters allow: the mean over the agent's whole life
- * (silences while expired included). Jitter or a recent-window mean would
- * need the core to keep more per heartbeat.
- */
+/** The core's heartbeat interval statistics, rounded to microseconds; null until known. */
 export function heartbeatStats(agent: RegisteredAgent, now: number): HeartbeatStats {
-  const count = agent.heartbeats;
+  const known = (x: number) => (Number.isNaN(x) ? null : round6(x));
   return {
-    count,
-    mean_interval: count > 1 ? round6((agent.last_updated - agent.firstSeen) / (count - 1)) : null,
+    count: agent.heartbeats,
+    last_interval: known(agent.lastInterval),
+    mean_interval: known(agent.meanInterval),
+    jitter: known(agent.intervalJitter),
     age: round6(Math.max(0, now - agent.last_updated)),
   };
 }

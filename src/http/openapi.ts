@@ -108,7 +108,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
               type: 'object',
               properties: {
                 count: { type: 'integer' },
-                mean_interval: { type: ['number', 'null'], description: 'Mean seconds between heartbeats since first seen.' },
+                last_interval: { type: ['number', 'null'], description: 'Seconds between the last two heartbeats.' },
+                mean_interval: { type: ['number', 'null'], description: 'Smoothed mean seconds between heartbeats (about the last ten).' },
+                jitter: { type: ['number', 'null'], description: 'Smoothed mean deviation from that mean, in seconds.' },
                 age: { type: 'number', description: 'Seconds since the last heartbeat.' },
               },
             },

@@ -77,6 +77,28 @@ describe('Registry: heartbeat ingest', () => {
   });
 });
 
+describe('Registry: heartbeat interval statistics', () => {
+  it('keeps the last interval and a smoothed mean and jitter, skipping time spent expired', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'a', T0);
+    const agent = registry.get('observatory.a')!;
+    assert.ok(Number.isNaN(agent.meanInterval), 'unknown after one heartbeat');
+    beat(registry, 'a', T0 + 1);
+    assert.equal(agent.lastInterval, 1);
+    assert.equal(agent.meanInterval, 1);
+    assert.equal(agent.intervalJitter, 0);
+    for (let i = 2; i <= 40; i++) beat(registry, 'a', T0 + i);
+    beat(registry, 'a', T0 + 42); // one late beat
+    assert.equal(agent.lastInterval, 2);
+    assert.ok(agent.meanInterval > 1 && agent.meanInterval < 1.2, String(agent.meanInterval));
+    assert.ok(agent.intervalJitter > 0 && agent.intervalJitter < 0.2, String(agent.intervalJitter));
+    registry.expire(T0 + 100);
+    beat(registry, 'a', T0 + 200); // revived: 158 s of silence is not an interval
+    assert.equal(agent.lastInterval, 2);
+    assert.ok(agent.meanInterval < 1.2);
+  });
+});
+
 describe('Registry: expiry', () => {
   it('expires an agent silent for more than the timeout (strict >), stamping the moment once', () => {
     const registry = new Registry({ addressRoot: ROOT });

@@ -36,7 +36,7 @@ describe('GET /api/agents', () => {
     assert.equal(first.session_id, '1700000000.123456');
     assert.equal(typeof first.first_seen, 'number');
     assert.equal(typeof first.last_transition, 'number');
-    assert.deepEqual(first.heartbeats, { count: 1, mean_interval: null, age: 0 });
+    assert.deepEqual(first.heartbeats, { count: 1, last_interval: null, mean_interval: null, jitter: null, age: 0 });
     assert.equal(first.collides_with, null);
     assert.match(body.last_event_id, /^[0-9a-z]+-4$/);
   });
@@ -48,7 +48,13 @@ describe('GET /api/agents', () => {
     }
     await h.net.advance(500, 500);
     const { body } = await h.json('/api/agents/observatory.fake1');
-    assert.deepEqual(body.heartbeats, { count: 5, mean_interval: 1, age: 0.5 });
+    assert.deepEqual(body.heartbeats, { count: 5, last_interval: 1, mean_interval: 1, jitter: 0, age: 0.5 });
+    await h.net.advance(1500, 500);
+    await h.beat('fake1', { ops: { acq: 3, count: 1 } });
+    const later = (await h.json('/api/agents/observatory.fake1')).body.heartbeats;
+    assert.equal(later.last_interval, 2);
+    assert.equal(later.mean_interval, 1.1);
+    assert.equal(later.jitter, 0.1);
   });
 
   it('filters by state, class, prefix, op and op code', async () => {
