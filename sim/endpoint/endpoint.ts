@@ -26,6 +26,8 @@ export interface EndpointOptions {
   /** Without a config: the WAMP path (default '/ws') and realm (default 'test_realm'). */
   path?: string;
   realm?: string;
+  /** Called if the HTTP bridge cannot rejoin after a router restart. */
+  onBridgeError?: (error: unknown) => void;
   /** Largest WebSocket message, in bytes (default 16 MiB); a bigger one costs its connection. */
   maxMessageBytes?: number;
 }
@@ -91,9 +93,16 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
     } else if (path.type === 'nodeinfo') {
       app.get(path.path, (c) => c.json(nodeInfo(router, stats)));
     } else {
-      const session = await router.connect(path.realm, { authrole: path.role, authid: `http-${path.type}` });
-      sessions.push(session);
-      const handler = path.type === 'caller' ? callerPath(session, stats) : publisherPath(session, stats);
+      const bridge = async () => {
+        const session = await router.connect(path.realm, { authrole: path.role, authid: `http-${path.type}` });
+        sessions.push(session);
+        return path.type === 'caller' ? callerPath(session, stats) : publisherPath(session, stats);
+      };
+      let handler = await bridge();
+      // A restarted router drops every session, the bridge's too: join again, as crossbar's bridge does.
+      router.onRestart(() => {
+        bridge().then((next) => void (handler = next), (error: unknown) => options.onBridgeError?.(error));
+      });
       app.all(path.path, (c) => handler(c.req.raw));
     }
   }

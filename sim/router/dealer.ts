@@ -10,7 +10,7 @@ import { isValidPattern, isValidUri } from '../../src/wamp/uri-match.ts';
 import { UriIndex } from '../../src/wamp/uri-index.ts';
 import type { RouterCore } from './core.ts';
 import { IdSequence } from './ids.ts';
-import { META_PROCEDURES } from './meta.ts';
+import { META_PROCEDURES, type MetaProcedure } from './meta.ts';
 import type { Realm } from './realm.ts';
 import type { RouterSession } from './router-session.ts';
 
@@ -19,6 +19,8 @@ export interface Registration {
   readonly procedure: string;
   readonly match: MatchPolicy;
   readonly callee: RouterSession;
+  /** When it was made, ISO 8601 on the router's clock (wamp.registration.get). */
+  readonly created: string;
 }
 
 /** A CALL in flight. */
@@ -57,6 +59,24 @@ export class Dealer {
     return this.#invocations.size;
   }
 
+  /** The registration of exactly this procedure and match policy (wamp.registration.lookup). */
+  lookup(procedure: string, match: MatchPolicy): Registration | undefined {
+    return this.#index.get(procedure, match);
+  }
+
+  /** The registration a CALL of `procedure` would go to (wamp.registration.match). */
+  bestMatch(procedure: string): Registration | undefined {
+    return this.#index.best(procedure);
+  }
+
+  registrationById(id: number): Registration | undefined {
+    return this.#byId.get(id);
+  }
+
+  registrations(): Iterable<Registration> {
+    return this.#byId.values();
+  }
+
   register(session: RouterSession, message: unknown[]): void {
     const request = message[1] as number;
     const options = message[2] as Record<string, unknown>;
@@ -83,7 +103,8 @@ export class Dealer {
       session.sendError(MessageType.REGISTER, request, WampErrors.procedureAlreadyExists, [`register for already registered procedure '${procedure}'`]);
       return;
     }
-    const registration: Registration = { id: this.#registrationIds.next(), procedure, match, callee: session };
+    const created = new Date(this.#core.clock.now() * 1000).toISOString();
+    const registration: Registration = { id: this.#registrationIds.next(), procedure, match, callee: session, created };
     this.#index.set(procedure, match, registration);
     this.#byId.set(registration.id, registration);
     session.registrations.add(registration);
@@ -109,18 +130,19 @@ export class Dealer {
       session.sendError(MessageType.CALL, request, WampErrors.invalidUri, [`call with invalid procedure URI '${procedure}'`]);
       return;
     }
-    const meta = procedure.startsWith('wamp.') ? META_PROCEDURES.get(procedure) : undefined;
-    const registration = meta ? undefined : this.#index.best(procedure);
-    if (!meta && !registration) {
-      session.sendError(MessageType.CALL, request, WampErrors.noSuchProcedure, [`no callee registered for procedure <${procedure}>`]);
-      return;
-    }
+    // crossbar authorizes a call before it looks the procedure up.
     const authorize = this.#core.authorize;
     if (authorize !== undefined && !authorize(session, 'call', procedure)) {
       this.#core.stats.notAuthorized++;
       session.sendError(MessageType.CALL, request, WampErrors.notAuthorized, [
         `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to call procedure "${procedure}" on realm "${session.realm}"`,
       ]);
+      return;
+    }
+    const meta = procedure.startsWith('wamp.') ? META_PROCEDURES.get(procedure) : undefined;
+    const registration = meta ? undefined : this.#index.best(procedure);
+    if (!meta && !registration) {
+      session.sendError(MessageType.CALL, request, WampErrors.noSuchProcedure, [`no callee registered for procedure <${procedure}>`]);
       return;
     }
     const args = message[4] as unknown[] | undefined;
@@ -198,7 +220,7 @@ export class Dealer {
   #callMeta(
     session: RouterSession,
     request: number,
-    meta: (realm: Realm, caller: RouterSession, args: unknown[], kwargs: Record<string, unknown>) => unknown,
+    meta: MetaProcedure,
     args: unknown[],
     kwargs: Record<string, unknown>,
   ): void {

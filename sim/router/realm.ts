@@ -12,6 +12,8 @@ export class Realm {
   readonly sessions = new Map<number, RouterSession>();
   readonly broker: Broker;
   readonly dealer: Dealer;
+  /** Set when the router goes away all at once (restart): nobody is left to hear on_leave. */
+  #silent = false;
 
   constructor(name: string, core: RouterCore) {
     this.name = name;
@@ -30,6 +32,11 @@ export class Realm {
     if (!this.sessions.delete(session.id)) return;
     this.broker.detach(session);
     this.dealer.detach(session);
-    this.broker.publishMeta(META_TOPICS.onLeave, [session.id]);
+    if (!this.#silent) this.broker.publishMeta(META_TOPICS.onLeave, [session.id]);
+  }
+
+  /** No more meta events from this realm: it is being torn down. */
+  silence(): void {
+    this.#silent = true;
   }
 }

@@ -69,8 +69,15 @@ export class RouterSession implements SessionInfo {
     return this.transport.info?.type ?? 'unknown';
   }
 
-  /** Send one message; false if the transport refused it (closed, or not serializable). */
+  /** Send one message; false if the transport refused it (closed, or not serializable). A fault hook may hold, delay or drop it. */
   send(message: unknown[]): boolean {
+    const core = this.#host.core;
+    if (core.faultsOn && core.faults.outbound(this, message)) return true;
+    return this.deliver(message);
+  }
+
+  /** Hand a message to the transport, past the fault hooks. */
+  deliver(message: unknown[]): boolean {
     const stats = this.#host.core.stats;
     try {
       this.transport.send(message);
@@ -89,8 +96,15 @@ export class RouterSession implements SessionInfo {
     this.send(message);
   }
 
-  /** Hot path: every message from the client. */
+  /** Hot path: every message from the client. A fault hook may hold or drop it. */
   receive = (message: unknown[]): void => {
+    const core = this.#host.core;
+    if (core.faultsOn && core.faults.inbound(this, message)) return;
+    this.process(message);
+  };
+
+  /** Act on a message from the client, past the fault hooks. */
+  process(message: unknown[]): void {
     this.#host.core.stats.messagesIn++;
     const problem = messageProblem(message);
     if (problem !== null) {
@@ -105,7 +119,7 @@ export class RouterSession implements SessionInfo {
       this.#host.core.stats.internalErrors++;
       this.abort(WampErrors.runtimeError, `Router failed on ${messageName(message[0])}: ${String(error)}`);
     }
-  };
+  }
 
   #dispatch(message: unknown[]): void {
     const realm = this.#realm as Realm;

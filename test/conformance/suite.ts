@@ -122,6 +122,22 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.equal(pub.error, 'wamp.error.not_authorized');
     });
 
+    it('refuses the WAMP meta API to OCS roles (they only allow observatory.): not_authorized', async () => {
+      for (const [procedure, args] of [['wamp.session.count', []], ['wamp.session.get', [a.id]], ['wamp.registration.lookup', ['observatory.echo']]] as const) {
+        const err = await rejection(a.call(procedure, [...args]));
+        assert.equal(err.error, 'wamp.error.not_authorized', procedure);
+        assert.match(String(err.args[0]), new RegExp(`^session \\(session_id=${a.id}, authid="[^"]*", authrole="iocs_agent"\\) is not authorized to call procedure "${procedure}" on realm "test_realm"$`));
+      }
+      const sub = await rejection(a.subscribe('wamp.session.on_join', () => {}));
+      assert.equal(sub.error, 'wamp.error.not_authorized');
+      assert.match(String(sub.args[0]), /is not authorized to subscribe to topic "wamp.session.on_join" on realm "test_realm"$/);
+      const viaBridge = await bridge(JSON.stringify({ procedure: 'wamp.session.count', args: [] }), { headers: { 'content-type': 'application/json' } });
+      assert.equal(viaBridge.status, 200);
+      const body = await viaBridge.json();
+      assert.equal(body.error, 'wamp.error.not_authorized');
+      assert.match(String(body.args[0]), /authrole="iocs_controller"\) is not authorized to call procedure "wamp.session.count"/);
+    });
+
     it('HTTP bridge: a result, a WAMP error, and crossbar\'s status codes', async () => {
       await a.register('observatory.bridge', (args) => ({ got: args }));
       const json = { 'content-type': 'application/json' };

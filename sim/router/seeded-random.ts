@@ -1,0 +1,14 @@
+// A tiny seeded PRNG (mulberry32) so a fault that picks "a fraction of the
+// messages" picks the same ones on every run with the same seed.
+
+/** Uniform [0, 1) from a 32-bit seed; the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
