@@ -40,14 +40,13 @@ export interface PreviousOps {
 
 const NO_PREVIOUS: PreviousOps = { opNames: [], packedCodes: 0, bigCodes: null };
 
-const SUFFIX = '.feeds.heartbeat';
 
 /**
  * Validate the event shape and the feed of `(topic, args)` into `out`: null
- * when well-formed, else the rejection. The caller then finds the agent by
- * its topic and checks the feed's address against it (or, for a new agent,
- * `newAgentProblem` checks the topic and address in full), and reads the op
- * codes with `readOpCodes`, comparing them with the agent's.
+ * when well-formed, else the rejection. The caller then checks the topic
+ * against the feed's address, finds the agent by address (a new one also
+ * needs `newAgentProblem`), and reads the op codes with `readOpCodes`,
+ * comparing them with the agent's.
  */
 export function readFeed(
   topic: unknown,
@@ -89,12 +88,9 @@ export function topicMismatch(scratch: HeartbeatScratch): Rejection {
   return reject('topic_mismatch', `Heartbeat for ${describeValue(address)} arrived on topic ${describeValue(topic)}`);
 }
 
-/** The checks only a new agent needs: topic "{address}.feeds.heartbeat", address "{root}.{id}". */
+/** The check only a new agent needs: address "{root}.{id}" (one component after the root). */
 export function newAgentProblem(scratch: HeartbeatScratch, limits: HeartbeatLimits): Rejection | null {
-  const { address, topic } = scratch;
-  if (topic.length !== address.length + SUFFIX.length || !topic.endsWith(SUFFIX) || !topic.startsWith(address)) {
-    return topicMismatch(scratch);
-  }
+  const { address } = scratch;
   const root = limits.addressRoot;
   if (
     address.length > limits.maxAddressLength || address.length <= root.length + 1 ||

@@ -3,8 +3,11 @@
 // The object *is* its encoded entry in `main` session.data: its only own
 // properties are the six Python keys, in Python's order, so JSON (and any
 // walk over own properties) sees exactly the Python encoding, while the rest
-// of the state sits in private fields and accessors that serialization never
-// sees. One object per agent keeps memory and the heartbeat's cache misses low.
+// of the state sits in private fields, accessors and the registry's
+// AgentStore, which serialization never sees. One small object per agent
+// keeps memory and the heartbeat's cache misses low.
+
+import { type AgentStore, FIRST_SEEN, JITTER, LAST_INTERVAL, LAST_TRANSITION, MEAN_INTERVAL } from './agent-store.ts';
 
 /** Exactly the Python encoded() keys, in Python's order. */
 export interface EncodedAgent {
@@ -25,32 +28,26 @@ export class RegisteredAgent implements EncodedAgent {
   agent_class: string | null;
   agent_address: string;
 
-  // --- registry state, invisible to serialization ---
-  /** Position in the registry's deadline wheel. */
+  // --- registry state, invisible to serialization (hot path only: see agent-store.ts) ---
+  /** Position in the registry's deadline wheel and store. */
   readonly #index: number;
+  readonly #store: AgentStore;
   #sessionId: string | null;
-  #restarts = 0;
   #heartbeats = 1;
-  readonly #firstSeen: number;
-  #lastTransition: number;
   #opNames: readonly string[] = [];
-  /** Live codes packed 4 bits each when there are at most 13 ops; else NaN and #bigCodes. */
+  /** Live codes packed 4 bits each when there are at most 13 ops; else NaN (see the store). */
   #codes = 0;
-  #bigCodes: readonly number[] | null = null;
-  #collidesWith: string | null = null;
-  /** Seconds between the last two heartbeats, and smoothed mean and jitter of that (NaN until known). */
-  #lastInterval = Number.NaN;
-  #meanInterval = Number.NaN;
-  #jitter = Number.NaN;
 
-  constructor(index: number, address: string, agentClass: string | null, sessionId: string | null, now: number) {
+  constructor(index: number, store: AgentStore, address: string, agentClass: string | null, sessionId: string | null, now: number) {
     this.last_updated = now;
     this.agent_class = agentClass;
     this.agent_address = address;
     this.#index = index;
+    this.#store = store;
     this.#sessionId = sessionId;
-    this.#firstSeen = now;
-    this.#lastTransition = now;
+    store.add(index);
+    store.set(index, FIRST_SEEN, now);
+    store.set(index, LAST_TRANSITION, now);
   }
 
   get address(): string {
@@ -64,17 +61,17 @@ export class RegisteredAgent implements EncodedAgent {
     return this.#sessionId;
   }
   get restarts(): number {
-    return this.#restarts;
+    return this.#store.restarts[this.#index] as number;
   }
   get heartbeats(): number {
     return this.#heartbeats;
   }
   get firstSeen(): number {
-    return this.#firstSeen;
+    return this.#store.get(this.#index, FIRST_SEEN);
   }
   /** Registry time of the last join, revive, expiry, restart or op change. */
   get lastTransition(): number {
-    return this.#lastTransition;
+    return this.#store.get(this.#index, LAST_TRANSITION);
   }
   /** Op names in heartbeat order (shared between agents with the same ops: do not mutate). */
   get opNames(): readonly string[] {
@@ -84,28 +81,28 @@ export class RegisteredAgent implements EncodedAgent {
     return this.#codes;
   }
   get bigCodes(): readonly number[] | null {
-    return this.#bigCodes;
+    return this.#codes === this.#codes ? null : (this.#store.bigCodes.get(this.#index) ?? null);
   }
   /** Another address that owns this agent's agent_operations fields, or null. */
   get collidesWith(): string | null {
-    return this.#collidesWith;
+    return this.#store.collidesWith.get(this.#index) ?? null;
+  }
+  /** Heartbeat interval statistics: the last one, and exponentially smoothed mean and jitter (NaN until known). */
+  get lastInterval(): number {
+    return this.#store.get(this.#index, LAST_INTERVAL);
+  }
+  get meanInterval(): number {
+    return this.#store.get(this.#index, MEAN_INTERVAL);
+  }
+  get intervalJitter(): number {
+    return this.#store.get(this.#index, JITTER);
   }
 
   /** The code of op `i` as reported now: live, or EXPIRED. */
   codeAt(i: number): number {
     if (this.expired) return 7;
-    return this.#bigCodes ? (this.#bigCodes[i] ?? 1) : unpackCode(this.#codes, this.#opNames.length, i);
-  }
-
-  /** Heartbeat interval statistics: the last one, and exponentially smoothed mean and jitter. */
-  get lastInterval(): number {
-    return this.#lastInterval;
-  }
-  get meanInterval(): number {
-    return this.#meanInterval;
-  }
-  get intervalJitter(): number {
-    return this.#jitter;
+    const big = this.bigCodes;
+    return big ? (big[i] ?? 1) : unpackCode(this.#codes, this.#opNames.length, i);
   }
 
   heard(now: number): void {
@@ -114,46 +111,52 @@ export class RegisteredAgent implements EncodedAgent {
     this.#heartbeats++;
     // The gap spent expired is not a heartbeat interval.
     if (this.expired) return;
-    this.#lastInterval = interval;
-    if (this.#meanInterval !== this.#meanInterval) {
-      this.#meanInterval = interval;
-      this.#jitter = 0;
+    const store = this.#store;
+    const i = this.#index;
+    store.set(i, LAST_INTERVAL, interval);
+    const mean = store.get(i, MEAN_INTERVAL);
+    if (mean !== mean) {
+      store.set(i, MEAN_INTERVAL, interval);
+      store.set(i, JITTER, 0);
     } else {
       // Smoothing over ~10 heartbeats: a recent picture that one late beat does not swamp.
-      this.#jitter += SMOOTHING * (Math.abs(interval - this.#meanInterval) - this.#jitter);
-      this.#meanInterval += SMOOTHING * (interval - this.#meanInterval);
+      const jitter = store.get(i, JITTER);
+      store.set(i, JITTER, jitter + SMOOTHING * (Math.abs(interval - mean) - jitter));
+      store.set(i, MEAN_INTERVAL, mean + SMOOTHING * (interval - mean));
     }
   }
 
-  setOps(names: readonly string[], codes: readonly number[], now: number): void {
+  /** New live ops: `packed` from packCodes, `opCodes` the (possibly shared, never mutated) entry object. */
+  setOps(names: readonly string[], codes: readonly number[], packed: number, opCodes: Record<string, number>, now: number): void {
     this.#opNames = names;
-    const packed = packCodes(codes, names.length);
     this.#codes = packed;
-    this.#bigCodes = packed === packed ? null : codes.slice(0, names.length);
-    this.op_codes = opCodesObject(names, codes);
-    this.#lastTransition = now;
+    if (packed === packed) this.#store.bigCodes.delete(this.#index);
+    else this.#store.bigCodes.set(this.#index, codes.slice(0, names.length));
+    this.op_codes = opCodes;
+    this.#store.set(this.#index, LAST_TRANSITION, now);
   }
 
-  expire(deadline: number, now: number): void {
+  /** `expiredCodes`: every op of this agent at 7. */
+  expire(deadline: number, now: number, expiredCodes: Record<string, number>): void {
     this.expired = true;
     this.time_expired = deadline; // the moment it expired, stamped once (Python re-stamps: Q5)
-    this.op_codes = opCodesObject(this.#opNames, 7);
-    this.#lastTransition = now;
+    this.op_codes = expiredCodes;
+    this.#store.set(this.#index, LAST_TRANSITION, now);
   }
 
   revive(now: number): void {
     this.expired = false;
     this.time_expired = null;
-    this.#lastTransition = now;
+    this.#store.set(this.#index, LAST_TRANSITION, now);
   }
 
   /** A heartbeat with another session id: a new process at this address. */
   restarted(sessionId: string, agentClass: string | null, now: number): void {
     this.#sessionId = sessionId;
-    this.#restarts++;
+    (this.#store.restarts[this.#index] as number)++;
     // A restarted process may be another agent class (Python keeps the first forever: Q8).
     if (agentClass !== null) this.agent_class = agentClass;
-    this.#lastTransition = now;
+    this.#store.set(this.#index, LAST_TRANSITION, now);
   }
 
   /** The first session id seen (older agents' heartbeats may lack one). */
@@ -162,8 +165,9 @@ export class RegisteredAgent implements EncodedAgent {
   }
 
   collides(owner: string): void {
-    this.#collidesWith = owner;
+    this.#store.collidesWith.set(this.#index, owner);
   }
+
 }
 
 const SMOOTHING = 0.1;

@@ -3,6 +3,7 @@
 // Semantics follow the Python RegistryAgent (protocol doc §3) with the fixes
 // listed in the README's "Differences from the Python registry".
 
+import { AgentStore } from './agent-store.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import {
@@ -14,7 +15,7 @@ import {
   readOpCodes,
   topicMismatch,
 } from './heartbeat.ts';
-import { type EncodedAgent, RegisteredAgent } from './registered-agent.ts';
+import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
 import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 
 export interface RegistryOptions {
@@ -57,7 +58,9 @@ export interface RegistryCounters {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
-const HEARTBEAT_SUFFIX_LENGTH = '.feeds.heartbeat'.length;
+const HEARTBEAT_SUFFIX = '.feeds.heartbeat';
+/** Pool key of the all-EXPIRED op_codes (packed codes are never negative). */
+const EXPIRED_KEY = -1;
 
 export class Registry {
   readonly addressRoot: string;
@@ -65,18 +68,29 @@ export class Registry {
   readonly maxAgents: number;
   readonly counters: RegistryCounters;
   readonly #limits: HeartbeatLimits;
-  /** Agents by heartbeat topic: a known agent's topic check is then one string comparison. */
-  readonly #byTopic = new Map<string, RegisteredAgent>();
-  /** Agents by their wheel index. */
+  /** Agents by address (the key is the agent's own agent_address string: no second copy). */
+  readonly #byAddress = new Map<string, RegisteredAgent>();
+  /** Agents by their index in the wheel and the store. */
   readonly #byIndex: RegisteredAgent[] = [];
+  readonly #store = new AgentStore();
   /** address -> agent (which is its encoded entry), in join order: the `main` session.data. Live, read-only. */
   readonly #table: Record<string, EncodedAgent> = {};
   /** One shared array per distinct list of op names (agents of a class share theirs). */
   readonly #opNameLists = new Map<string, readonly string[]>();
   readonly #wheel: DeadlineWheel;
   readonly #scratch = new HeartbeatScratch();
-  /** agent_operations field prefix -> the address that owns it. */
-  readonly #prefixOwners = new Map<string, string>();
+  /**
+   * Hash of an agent_operations field prefix -> the address(es) owning a
+   * prefix with that hash. A number key and the agent's own address string:
+   * no string per agent kept just for collision checks.
+   */
+  readonly #prefixOwners = new Map<number, string | string[]>();
+  /**
+   * Shared op_codes objects: agents with the same op list and codes (every
+   * idle FakeDataAgent) point at one frozen object instead of one each.
+   * Keyed by the interned op-name list, then by the packed codes (EXPIRED_KEY: all 7).
+   */
+  readonly #opCodesPool = new Map<readonly string[], Map<number, Record<string, number>>>();
   /** One string per agent class name, not one per agent. */
   readonly #classNames = new Map<string, string>();
   #expiredCount = 0;
@@ -102,7 +116,7 @@ export class Registry {
   }
 
   get(address: string): RegisteredAgent | undefined {
-    return this.#byTopic.get(`${address}.feeds.heartbeat`);
+    return this.#byAddress.get(address);
   }
 
   /** Every agent ever seen, in join order. */
@@ -128,13 +142,13 @@ export class Registry {
     const hb = this.#scratch;
     const feedProblem = readFeed(topic, args, this.#limits, hb);
     if (feedProblem) return this.#rejected(feedProblem);
-    // The topic names the agent; the feed must agree with it (no spoofing, Q1).
-    // A known topic ends in ".feeds.heartbeat", so the address must be the
-    // rest of it: checked on the fresh strings, not the agent's (cold) copy.
-    const agent = this.#byTopic.get(hb.topic);
-    if (agent && (hb.address.length + HEARTBEAT_SUFFIX_LENGTH !== hb.topic.length || !hb.topic.startsWith(hb.address))) {
+    // The topic must be "{agent_address}.feeds.heartbeat" (no spoofing, Q1):
+    // checked on the event's own strings, not on the agent's (cold) copy.
+    const { topic: t, address } = hb;
+    if (t.length !== address.length + HEARTBEAT_SUFFIX.length || !t.endsWith(HEARTBEAT_SUFFIX) || !t.startsWith(address)) {
       return this.#rejected(topicMismatch(hb));
     }
+    const agent = this.#byAddress.get(address);
     const opsProblem = readOpCodes(hb, this.#limits, agent);
     if (opsProblem) return this.#rejected(opsProblem);
     if (!agent) return this.#join(now);
@@ -150,7 +164,7 @@ export class Registry {
     // An expired agent's old ops were already reported as EXPIRED.
     const vanished = hb.sameNames || wasExpired ? NONE : vanishedOps(agent.opNames, hb);
     const opsChanged = !hb.sameCodes;
-    if (opsChanged || wasExpired) agent.setOps(this.#opNames(hb), hb.opCodes, now);
+    if (opsChanged || wasExpired) this.#setOps(agent, now);
     if (wasExpired) {
       agent.revive(now);
       this.#expiredCount--;
@@ -192,7 +206,7 @@ export class Registry {
     let changes: AgentChange[] | undefined;
     this.#wheel.sweep(now, (index) => {
       const agent = this.#byIndex[index] as RegisteredAgent;
-      agent.expire(this.#wheel.deadline(index), now);
+      agent.expire(this.#wheel.deadline(index), now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
       this.#expiredCount++;
       this.counters.expired++;
       (changes ??= []).push(change(agent, now, false, false, false, true, false, NONE, null));
@@ -208,17 +222,43 @@ export class Registry {
       return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused "${hb.address}"`));
     }
     const agentClass = hb.agentClass === null ? null : this.#className(hb.agentClass);
-    const agent = new RegisteredAgent(this.#byIndex.length, hb.address, agentClass, hb.sessionId, now);
-    agent.setOps(this.#opNames(hb), hb.opCodes, now);
+    const agent = new RegisteredAgent(this.#byIndex.length, this.#store, hb.address, agentClass, hb.sessionId, now);
+    this.#setOps(agent, now);
     const owner = this.#claimFieldPrefix(agent.agent_address);
     if (owner !== null) agent.collides(owner);
-    this.#byTopic.set(hb.topic, agent);
+    this.#byAddress.set(agent.agent_address, agent);
     this.#byIndex.push(agent);
     this.#table[agent.agent_address] = agent;
     this.#wheel.schedule(agent.index, now + this.agentTimeout);
     this.counters.heartbeats++;
     this.counters.joined++;
     return change(agent, now, true, false, false, false, hb.opCount > 0, NONE, owner);
+  }
+
+  /** Adopt the heartbeat's ops (in the scratch record) as the agent's live ops. */
+  #setOps(agent: RegisteredAgent, now: number): void {
+    const hb = this.#scratch;
+    const names = this.#opNames(hb);
+    const packed = packCodes(hb.opCodes, hb.opCount);
+    agent.setOps(names, hb.opCodes, packed, this.#sharedOpCodes(names, packed, hb.opCodes), now);
+  }
+
+  /** The op_codes object for these names and codes: shared when it can be, else a fresh one. */
+  #sharedOpCodes(names: readonly string[], packed: number, codes: readonly number[] | null): Record<string, number> {
+    const build = () => opCodesObject(names, codes ?? 7);
+    if (packed !== packed) return build(); // more than 13 ops: not worth sharing
+    let byCodes = this.#opCodesPool.get(names);
+    if (byCodes === undefined) {
+      if (this.#opCodesPool.size >= 10_000) return build();
+      byCodes = new Map();
+      this.#opCodesPool.set(names, byCodes);
+    }
+    let shared = byCodes.get(packed);
+    if (shared === undefined) {
+      shared = Object.freeze(build());
+      if (byCodes.size < 1000) byCodes.set(packed, shared);
+    }
+    return shared;
   }
 
   /** The heartbeat's op names as a shared, frozen list. */
@@ -239,13 +279,17 @@ export class Registry {
    */
   #claimFieldPrefix(address: string): string | null {
     const prefix = addressFieldPrefix(address);
-    const owner = this.#prefixOwners.get(prefix);
-    if (owner === undefined) {
-      this.#prefixOwners.set(prefix, address);
-      return null;
+    const hash = fnv1a(prefix);
+    const known = this.#prefixOwners.get(hash);
+    const owners = known === undefined ? [] : typeof known === 'string' ? [known] : known;
+    // Equal hashes may be different prefixes: compare the prefixes themselves.
+    const owner = owners.find((a) => addressFieldPrefix(a) === prefix);
+    if (owner !== undefined) {
+      this.counters.fieldCollisions++;
+      return owner;
     }
-    this.counters.fieldCollisions++;
-    return owner;
+    this.#prefixOwners.set(hash, owners.length === 0 ? address : [...owners, address]);
+    return null;
   }
 
   #className(name: string): string {
@@ -262,6 +306,13 @@ export class Registry {
 }
 
 const NONE_CHANGES: readonly AgentChange[] = Object.freeze([]);
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 function vanishedOps(previous: readonly string[], hb: HeartbeatScratch): readonly string[] {
   const current = new Set(hb.opNames.slice(0, hb.opCount));
