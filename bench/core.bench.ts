@@ -45,8 +45,12 @@ function rng(seed: number): () => number {
 
 function gc(): void {
   const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
-  if (g.Bun) g.Bun.gc(true);
-  else g.gc?.();
+  // Several full collections: one can leave garbage a later one frees, which
+  // would land between the two readings and skew them.
+  for (let i = 0; i < 3; i++) {
+    if (g.Bun) g.Bun.gc(true);
+    else g.gc?.();
+  }
 }
 
 function median(xs: number[]): number {
@@ -161,12 +165,15 @@ function heapPerAgent(n: number): number | null {
 }
 
 const sizes = (arg('sizes') ?? '1000,10000,100000').split(',').map(Number);
+// Heap first, on a clean heap: the other phases leave garbage that a later
+// collection would free between the two readings.
+const heaps = new Map(sizes.map((n) => [n, heapPerAgent(n)]));
 const results: SizeResult[] = [];
 for (const n of sizes) {
   const ingest = ingestRate(n);
   const expiry = expiryCost(n);
   const table = tableCosts(n);
-  const heap = heapPerAgent(n);
+  const heap = heaps.get(n) ?? null;
   const r: SizeResult = {
     agents: n,
     ingestPerSec: ingest,
