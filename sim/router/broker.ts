@@ -3,6 +3,7 @@
 // subscribers, exclude_me by default, details.topic on pattern subscriptions,
 // PUBLISHED sent before dispatch, nothing to do for a topic nobody wants).
 
+import { refused } from './refuse.ts';
 import type { MatchPolicy } from '../../src/wamp/session.ts';
 import { WampErrors } from '../../src/wamp/session.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
@@ -56,14 +57,7 @@ export class Broker {
       session.sendError(MessageType.SUBSCRIBE, request, WampErrors.invalidUri, [`subscribe for invalid topic URI '${topic}'`]);
       return;
     }
-    const authorize = this.#core.authorize;
-    if (authorize !== undefined && !authorize(session, 'subscribe', topic)) {
-      this.#core.stats.notAuthorized++;
-      session.sendError(MessageType.SUBSCRIBE, request, WampErrors.notAuthorized, [
-        `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to subscribe to topic "${topic}" on realm "${session.realm}"`,
-      ]);
-      return;
-    }
+    if (refused(this.#core, session, 'subscribe', topic, MessageType.SUBSCRIBE, request)) return;
     let subscription = this.#index.get(topic, match);
     if (!subscription) {
       subscription = { id: this.#subscriptionIds.next(), topic, match, subscribers: [] };

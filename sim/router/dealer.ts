@@ -3,6 +3,7 @@
 // caller leaves. Single-callee registrations only (crossbar's default
 // `invoke: single`, which is what OCS agents use).
 
+import { refused } from './refuse.ts';
 import type { MatchPolicy } from '../../src/wamp/session.ts';
 import { WampError, WampErrors } from '../../src/wamp/session.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
@@ -91,14 +92,7 @@ export class Dealer {
       return;
     }
     // Authorize before anything else, as crossbar does, so a refusal leaks nothing about existing registrations.
-    const authorize = this.#core.authorize;
-    if (authorize !== undefined && !authorize(session, 'register', procedure)) {
-      this.#core.stats.notAuthorized++;
-      session.sendError(MessageType.REGISTER, request, WampErrors.notAuthorized, [
-        `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to register procedure "${procedure}" on realm "${session.realm}"`,
-      ]);
-      return;
-    }
+    if (refused(this.#core, session, 'register', procedure, MessageType.REGISTER, request)) return;
     if (this.#index.get(procedure, match)) {
       session.sendError(MessageType.REGISTER, request, WampErrors.procedureAlreadyExists, [`register for already registered procedure '${procedure}'`]);
       return;
@@ -131,14 +125,7 @@ export class Dealer {
       return;
     }
     // crossbar authorizes a call before it looks the procedure up.
-    const authorize = this.#core.authorize;
-    if (authorize !== undefined && !authorize(session, 'call', procedure)) {
-      this.#core.stats.notAuthorized++;
-      session.sendError(MessageType.CALL, request, WampErrors.notAuthorized, [
-        `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to call procedure "${procedure}" on realm "${session.realm}"`,
-      ]);
-      return;
-    }
+    if (refused(this.#core, session, 'call', procedure, MessageType.CALL, request)) return;
     const meta = procedure.startsWith('wamp.') ? META_PROCEDURES.get(procedure) : undefined;
     const registration = meta ? undefined : this.#index.best(procedure);
     if (!meta && !registration) {
