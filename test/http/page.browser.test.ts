@@ -32,6 +32,15 @@ function skipReason(): string | undefined {
 
 const skip = skipReason();
 
+/** Close the browser, the app's streams, the server and the network, and remove the profile. */
+async function closeAll(t: { context?: BrowserContext; h?: HttpHarness; server?: RunningServer; profile?: string }): Promise<void> {
+  await t.context?.close();
+  t.h?.app.close();
+  await t.server?.close();
+  await t.h?.stop();
+  if (t.profile) rmSync(t.profile, { recursive: true, force: true });
+}
+
 /** Debian's Chromium, headless, on a fresh empty profile (playwright passes it as --user-data-dir). */
 async function launchBrowser(): Promise<{ profile: string; context: BrowserContext; page: Page }> {
   const { chromium } = await import('playwright-core');
@@ -67,13 +76,7 @@ describe('operation-monitor page in Chromium', { skip }, () => {
     ({ profile, context, page } = await launchBrowser());
   });
 
-  after(async () => {
-    await context?.close();
-    h?.app.close();
-    await server?.close();
-    await h?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  after(() => closeAll({ context, h, server, profile }));
 
   const row = (address: string) => `.row[data-address="${address}"]`;
 
@@ -128,13 +131,7 @@ describe('operation-monitor page at 10k agents', { skip }, () => {
     ({ profile, context, page } = await launchBrowser());
   });
 
-  after(async () => {
-    await context?.close();
-    h?.app.close();
-    await server?.close();
-    await h?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  after(() => closeAll({ context, h, server, profile }));
 
   it('loads 10k agents, applies 1000 live transitions and filters, each within a second or two', async () => {
     const t0 = Date.now();

@@ -8,14 +8,9 @@ import { RegistryAgent } from '../../src/registry/registry-agent.ts';
 import { Reconnector } from '../../src/wamp/reconnect.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { settle } from '../support/settle.ts';
+import { runFor, settle } from '../support/settle.ts';
 
-async function run(clock: FakeClock, ms: number, step = 50): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await settle();
-  }
-}
+const run = (clock: FakeClock, ms: number, step = 50) => runFor(clock, ms, step);
 
 describe('Registry Agent across a lost router connection', () => {
   it('rejoins, keeps main, resumes tracking at once, and expires nobody for its own outage', async () => {

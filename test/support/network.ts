@@ -7,7 +7,7 @@ import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
 import { RegistryAgent } from '../../src/registry/registry-agent.ts';
 import type { Args, Kwargs, WampSession } from '../../src/wamp/session.ts';
 import { FakeClock } from './fake-clock.ts';
-import { settle } from './settle.ts';
+import { runFor, settle } from './settle.ts';
 
 export const REALM = 'test_realm';
 export const REGISTRY = 'observatory.registry';
@@ -51,10 +51,7 @@ export class Network {
 
   /** Move time forward in small steps, letting the network deliver at each. */
   async advance(ms: number, stepMs = 50): Promise<void> {
-    for (let done = 0; done < ms; done += stepMs) {
-      this.clock.advance(Math.min(stepMs, ms - done));
-      await settle();
-    }
+    await runFor(this.clock, ms, stepMs);
   }
 
   /** Call `{addr}.ops` as OCSClient does: args [action, op, params], returns the reply triple. */

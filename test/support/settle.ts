@@ -6,3 +6,11 @@
 export async function settle(turns = 200): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => queueMicrotask(resolve));
 }
+
+/** Move `clock` forward by `ms` in steps of `stepMs`, letting the network deliver after each step. */
+export async function runFor(clock: { advance(ms: number): void }, ms: number, stepMs = 50): Promise<void> {
+  for (let done = 0; done < ms; done += stepMs) {
+    clock.advance(Math.min(stepMs, ms - done));
+    await settle();
+  }
+}

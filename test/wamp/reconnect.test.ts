@@ -4,14 +4,9 @@ import { Router } from '../../sim/router/index.ts';
 import { type ConnectionState, Reconnector } from '../../src/wamp/reconnect.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { settle } from '../support/settle.ts';
+import { runFor, settle } from '../support/settle.ts';
 
-async function run(clock: FakeClock, ms: number, step = 100): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.advance(step);
-    await settle();
-  }
-}
+const run = (clock: FakeClock, ms: number, step = 100) => runFor(clock, ms, step);
 
 describe('Reconnector', () => {
   it('joins, rejoins after the session is lost, and resets its backoff', async () => {
