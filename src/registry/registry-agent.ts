@@ -48,7 +48,6 @@ export class RegistryAgent {
   readonly #loggedReasons = new Set<RejectionReason>();
   #session: WampSession | null = null;
   #subscription: Subscription | null = null;
-  #main: OpSession | null = null;
   /** A `main` that was asked to stop while still starting. */
   #stopBeforeRun: OpSession | null = null;
   #cancelSweep: (() => void) | null = null;
@@ -232,7 +231,6 @@ export class RegistryAgent {
       this.#stopBeforeRun = null;
       return [true, 'Stopped registry main process'];
     }
-    this.#main = session;
     session.dataSource = () => this.registry.table();
     this.#startSweeper();
     let lastPublish = this.#clock.now();
@@ -240,7 +238,7 @@ export class RegistryAgent {
       while (session.status === 'running') {
         await session.sleep(1, true);
         if (session.status !== 'running') break;
-        this.sweep();
+        // Expiry is the sweeper's (every sweepIntervalMs); the loop only republishes.
         const now = this.#clock.now();
         if (now - lastPublish >= this.waitTime) {
           lastPublish = now;
@@ -253,7 +251,6 @@ export class RegistryAgent {
       // A finished session keeps the table as it was (Python freezes session.data).
       session.data = JSON.parse(JSON.stringify(this.registry.table())) as Record<string, unknown>;
       session.dataSource = null;
-      if (this.#main === session) this.#main = null;
     }
     return [true, 'Stopped registry main process'];
   }
