@@ -6,6 +6,7 @@
 // are at most one tick (plus timer lateness) late and never early. Missed
 // beats after a stall are skipped, as Twisted's LoopingCall does.
 import type { Clock } from '../../src/core/clock.ts';
+import { grown } from '../../src/core/grown.ts';
 import type { Random } from './random.ts';
 
 export interface SchedulerOptions {
@@ -153,14 +154,8 @@ export class HeartbeatScheduler {
     if (index < this.#active.length) return;
     let length = this.#active.length;
     while (length <= index) length *= 2;
-    const due = new Float64Array(length);
-    due.set(this.#due);
-    const generation = new Uint32Array(length);
-    generation.set(this.#generation);
-    const active = new Uint8Array(length);
-    active.set(this.#active);
-    this.#due = due;
-    this.#generation = generation;
-    this.#active = active;
+    this.#due = grown(this.#due, length);
+    this.#generation = grown(this.#generation, length);
+    this.#active = grown(this.#active, length);
   }
 }

@@ -5,6 +5,8 @@
 // than on the agents, so a refresh touches a few dense arrays that stay in
 // cache instead of two other agents' objects.
 
+import { capacityFor, grown } from './grown.ts';
+
 const SLOTS = 1024; // a power of two
 const NIL = -1;
 
@@ -89,15 +91,10 @@ export class DeadlineWheel {
   }
 
   #grow(id: number): void {
-    const length = Math.max(1024, 2 ** Math.ceil(Math.log2(id + 1)));
-    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, fill: number): T => {
-      const next = make(length).fill(fill) as T;
-      next.set(old);
-      return next;
-    };
-    this.#prev = grow(this.#prev, (n) => new Int32Array(n), NIL);
-    this.#next = grow(this.#next, (n) => new Int32Array(n), NIL);
-    this.#deadline = grow(this.#deadline, (n) => new Float64Array(n), 0);
-    this.#bucket = grow(this.#bucket, (n) => new Float64Array(n), Number.NaN);
+    const length = capacityFor(id);
+    this.#prev = grown(this.#prev, length, NIL);
+    this.#next = grown(this.#next, length, NIL);
+    this.#deadline = grown(this.#deadline, length);
+    this.#bucket = grown(this.#bucket, length, Number.NaN);
   }
 }

@@ -8,6 +8,7 @@
 // keeps memory and the heartbeat's cache misses low.
 
 import { type AgentStore, FIRST_SEEN, JITTER, LAST_INTERVAL, LAST_TRANSITION, MEAN_INTERVAL } from './agent-store.ts';
+import { fnv1a } from './string-hash.ts';
 
 /** Exactly the Python encoded() keys, in Python's order. */
 export interface EncodedAgent {
@@ -32,7 +33,8 @@ export class RegisteredAgent implements EncodedAgent {
   /** Position in the registry's deadline wheel and store. */
   readonly #index: number;
   readonly #store: AgentStore;
-  #sessionId: string | null;
+  /** Hash of the feed session_id (NaN: none yet); the string itself is cold, in the store. */
+  #session = Number.NaN;
   #heartbeats = 1;
   #opNames: readonly string[] = [];
   /** Live codes packed 4 bits each when there are at most 13 ops; else NaN (see the store). */
@@ -44,8 +46,8 @@ export class RegisteredAgent implements EncodedAgent {
     this.agent_address = address;
     this.#index = index;
     this.#store = store;
-    this.#sessionId = sessionId;
     store.add(index);
+    this.#adopt(sessionId);
     store.set(index, FIRST_SEEN, now);
     store.set(index, LAST_TRANSITION, now);
   }
@@ -58,7 +60,14 @@ export class RegisteredAgent implements EncodedAgent {
   }
   /** Feed session_id of the agent process; a new one means the agent restarted. */
   get sessionId(): string | null {
-    return this.#sessionId;
+    return this.#store.sessionIds[this.#index] ?? null;
+  }
+  get hasSession(): boolean {
+    return this.#session === this.#session;
+  }
+  /** Is `session` (a session id's hash, NaN for none) another process than this agent's? */
+  isOtherSession(session: number): boolean {
+    return session !== this.#session && session === session && this.#session === this.#session;
   }
   get restarts(): number {
     return this.#store.restarts[this.#index] as number;
@@ -152,7 +161,7 @@ export class RegisteredAgent implements EncodedAgent {
 
   /** A heartbeat with another session id: a new process at this address. */
   restarted(sessionId: string, agentClass: string | null, now: number): void {
-    this.#sessionId = sessionId;
+    this.#adopt(sessionId);
     (this.#store.restarts[this.#index] as number)++;
     // A restarted process may be another agent class (Python keeps the first forever: Q8).
     if (agentClass !== null) this.agent_class = agentClass;
@@ -161,7 +170,12 @@ export class RegisteredAgent implements EncodedAgent {
 
   /** The first session id seen (older agents' heartbeats may lack one). */
   adoptSession(sessionId: string): void {
-    this.#sessionId = sessionId;
+    this.#adopt(sessionId);
+  }
+
+  #adopt(sessionId: string | null): void {
+    this.#session = sessionId === null ? Number.NaN : fnv1a(sessionId);
+    this.#store.sessionIds[this.#index] = sessionId;
   }
 
   collides(owner: string): void {

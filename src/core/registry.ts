@@ -3,6 +3,7 @@
 // Semantics follow the Python RegistryAgent (protocol doc §3) with the fixes
 // listed in the README's "Differences from the Python registry".
 
+import { AddressIndex } from './address-index.ts';
 import { AgentStore } from './agent-store.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
@@ -17,6 +18,7 @@ import {
 } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
 import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
+import { fnv1a } from './string-hash.ts';
 
 export interface RegistryOptions {
   /** e.g. "observatory": heartbeats must come from "{root}.{id}". */
@@ -68,8 +70,8 @@ export class Registry {
   readonly maxAgents: number;
   readonly counters: RegistryCounters;
   readonly #limits: HeartbeatLimits;
-  /** Agents by address (the key is the agent's own agent_address string: no second copy). */
-  readonly #byAddress = new Map<string, RegisteredAgent>();
+  /** Agent numbers by address: the heartbeat's lookup (see address-index.ts). */
+  readonly #index = new AddressIndex();
   /** Agents by their index in the wheel and the store. */
   readonly #byIndex: RegisteredAgent[] = [];
   readonly #store = new AgentStore();
@@ -116,7 +118,8 @@ export class Registry {
   }
 
   get(address: string): RegisteredAgent | undefined {
-    return this.#byAddress.get(address);
+    const index = address.length > this.#limits.maxAddressLength ? -1 : this.#index.get(address);
+    return index < 0 ? undefined : this.#byIndex[index];
   }
 
   /** Every agent ever seen, in join order. */
@@ -148,7 +151,7 @@ export class Registry {
     if (t.length !== address.length + HEARTBEAT_SUFFIX.length || !t.endsWith(HEARTBEAT_SUFFIX) || !t.startsWith(address)) {
       return this.#rejected(topicMismatch(hb));
     }
-    const agent = this.#byAddress.get(address);
+    const agent = this.get(address);
     const opsProblem = readOpCodes(hb, this.#limits, agent);
     if (opsProblem) return this.#rejected(opsProblem);
     if (!agent) return this.#join(now);
@@ -156,7 +159,10 @@ export class Registry {
     agent.heard(now);
     this.counters.heartbeats++;
     this.#wheel.schedule(agent.index, now + this.agentTimeout);
-    const restarted = hb.sessionId !== agent.sessionId && hb.sessionId !== null && agent.sessionId !== null;
+    // Session ids are compared by hash: the agent's own string is a cache miss
+    // at 10k agents. Equal hashes of different ids (1 in 2^32) miss a restart.
+    const session = hb.sessionId === null ? Number.NaN : fnv1a(hb.sessionId);
+    const restarted = agent.isOtherSession(session);
     const wasExpired = agent.expired;
     if (!restarted && !wasExpired && hb.sameCodes) return null;
 
@@ -173,7 +179,7 @@ export class Registry {
     if (restarted) {
       agent.restarted(hb.sessionId as string, hb.agentClass && this.#className(hb.agentClass), now);
       this.counters.restarts++;
-    } else if (agent.sessionId === null && hb.sessionId !== null) {
+    } else if (!agent.hasSession && hb.sessionId !== null) {
       agent.adoptSession(hb.sessionId);
     }
     return change(agent, now, false, wasExpired, restarted, false, opsChanged, vanished, null);
@@ -226,7 +232,7 @@ export class Registry {
     this.#setOps(agent, now);
     const owner = this.#claimFieldPrefix(agent.agent_address);
     if (owner !== null) agent.collides(owner);
-    this.#byAddress.set(agent.agent_address, agent);
+    this.#index.add(agent.agent_address, agent.index);
     this.#byIndex.push(agent);
     this.#table[agent.agent_address] = agent;
     this.#wheel.schedule(agent.index, now + this.agentTimeout);
@@ -306,13 +312,6 @@ export class Registry {
 }
 
 const NONE_CHANGES: readonly AgentChange[] = Object.freeze([]);
-
-/** 32-bit FNV-1a of a string. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 function vanishedOps(previous: readonly string[], hb: HeartbeatScratch): readonly string[] {
   const current = new Set(hb.opNames.slice(0, hb.opCount));

@@ -1,0 +1,58 @@
+// The heartbeat's address lookup: exact (a hash match is confirmed on the
+// characters), through growth, probing and non-ASCII addresses, against a Map
+// as the model. Replay the property with FC_SEED=<seed>.
+import assert from 'node:assert/strict';
+import process from 'node:process';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { AddressIndex } from '../../src/core/address-index.ts';
+import { fnv1a } from '../../src/core/string-hash.ts';
+
+describe('address index', () => {
+  it('finds each address it was given, and nothing else', () => {
+    const index = new AddressIndex(16);
+    const addresses = Array.from({ length: 5000 }, (_, i) => `observatory.agent-${i}`);
+    addresses.forEach((a, i) => index.add(a, i));
+    assert.equal(index.size, 5000);
+    addresses.forEach((a, i) => assert.equal(index.get(a), i));
+    for (const other of ['observatory.agent-5000', 'observatory.agent-', 'observatory.agent-10 ', '', 'observatory.agent-1\u0000']) {
+      assert.equal(index.get(other), -1, JSON.stringify(other));
+    }
+  });
+
+  it('tells apart two addresses with the same hash', () => {
+    const [a, b] = ['observatory.agent-329599', 'observatory.agent-532382'];
+    assert.equal(fnv1a(a), fnv1a(b), 'the pair collides');
+    const index = new AddressIndex();
+    index.add(a, 7);
+    assert.equal(index.get(b), -1);
+    index.add(b, 8);
+    assert.deepEqual([index.get(a), index.get(b)], [7, 8]);
+  });
+
+  it('keeps non-ASCII addresses apart from their look-alikes', () => {
+    const index = new AddressIndex();
+    index.add('observatory.détecteur', 0);
+    index.add('observatory.\u{1F52D}', 1);
+    assert.deepEqual([index.get('observatory.détecteur'), index.get('observatory.\u{1F52D}')], [0, 1]);
+    assert.equal(index.get('observatory.detecteur'), -1);
+    assert.equal(index.get('observatory.d\u00e9tecteu'), -1);
+  });
+
+  it('property: agrees with a Map on any addresses', () => {
+    const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
+    console.log(`address index property: seed ${seed} (replay with FC_SEED=${seed})`);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 300 }), fc.array(fc.string({ maxLength: 12 })), (added, probes) => {
+        const index = new AddressIndex(16);
+        const model = new Map<string, number>();
+        added.forEach((a, i) => {
+          index.add(a, i);
+          model.set(a, i);
+        });
+        for (const a of [...added, ...probes]) assert.equal(index.get(a), model.get(a) ?? -1);
+      }),
+      { seed, numRuns: 200 },
+    );
+  });
+});
