@@ -35,11 +35,6 @@ export class AgentOperationsFeed {
     for (const op of ops) this.publishField(agent, op, 7, now);
   }
 
-  /** The periodic republish (`--wait-time`): every known agent, expired ones included. */
-  publishAll(now: number): void {
-    for (const agent of this.#registry.agents()) this.publishAgent(agent, now);
-  }
-
   publishField(agent: RegisteredAgent, op: string, code: number, now: number): void {
     const field = this.#registry.fieldName(agent, op);
     if (field === null) return; // Python logs and skips an invalid field; collisions are withheld

@@ -11,6 +11,7 @@ import type { OpSession } from '../agent/index.ts';
 import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
 import { AgentOperationsFeed } from './agent-operations.ts';
 import { MAIN_DOCSTRING } from './docstrings.ts';
+import { PacedRepublish } from './paced-republish.ts';
 
 export interface RegistryAgentOptions {
   /** `{address_root}.{instance_id}`, e.g. `observatory.registry`. */
@@ -19,7 +20,7 @@ export interface RegistryAgentOptions {
   clock: Clock;
   hostname: string;
   pid: number;
-  /** Seconds between full republishes of agent_operations (Python `--wait-time`, default 30). */
+  /** Seconds between two republishes of each agent on agent_operations (Python `--wait-time`, default 30). */
   waitTime?: number;
   /** Seconds of silence before an agent is expired (Python: 5, fixed). */
   agentTimeout?: number;
@@ -52,6 +53,7 @@ export class RegistryAgent {
   #stopBeforeRun: OpSession | null = null;
   #cancelSweep: (() => void) | null = null;
   #lastSweep = 0;
+  readonly #republish: PacedRepublish;
   #joins = 0;
   /** Times the registry forgave silence it caused itself (a rejoin or a stall). */
   graces = 0;
@@ -78,6 +80,8 @@ export class RegistryAgent {
     const feed = this.agent.registerFeed('agent_operations', { record: true, aggParams: { frame_length: 60 }, bufferTime: 0 });
     this.operationsFeed = new AgentOperationsFeed(this.registry, feed.encoded() as unknown as Record<string, unknown>,
       (topic, args) => this.#session?.isOpen && this.#session.publish(topic, args));
+    this.#republish = new PacedRepublish(this.waitTime, () => this.registry.agents(),
+      (agent, now) => this.operationsFeed.publishAgent(agent, now));
     this.agent.registerProcess('main', (session, params) => this.#runMain(session, params), (session) => this.#stopMain(session), {
       blocking: false,
       startup: true,
@@ -211,10 +215,14 @@ export class RegistryAgent {
     this.#log(`Every live agent gets a full timeout again: ${why}.`);
   }
 
+  /** Expiry and the paced republish share one timer; both run while `main` does. */
   #startSweeper(): void {
     this.#lastSweep = 0;
+    this.#republish.reset();
+    this.#republish.tick(this.#clock.now());
     const tick = () => {
       this.sweep();
+      this.#republish.tick(this.#clock.now());
       this.#cancelSweep = this.#clock.after(this.sweepIntervalMs, tick);
     };
     this.#cancelSweep = this.#clock.after(this.sweepIntervalMs, tick);
@@ -225,7 +233,7 @@ export class RegistryAgent {
     this.#cancelSweep = null;
   }
 
-  /** Process `main`: session.data is the live table while it runs; periodic republish every waitTime. */
+  /** Process `main`: session.data is the live table while it runs (expiry and republish run on the sweeper). */
   async #runMain(session: OpSession, params: { test_mode: boolean }): Promise<[boolean, string]> {
     if (this.#stopBeforeRun === session) {
       this.#stopBeforeRun = null;
@@ -233,17 +241,10 @@ export class RegistryAgent {
     }
     session.dataSource = () => this.registry.table();
     this.#startSweeper();
-    let lastPublish = this.#clock.now();
     try {
+      // Python's loop, once a second; test_mode ends it after one round.
       while (session.status === 'running') {
         await session.sleep(1, true);
-        if (session.status !== 'running') break;
-        // Expiry is the sweeper's (every sweepIntervalMs); the loop only republishes.
-        const now = this.#clock.now();
-        if (now - lastPublish >= this.waitTime) {
-          lastPublish = now;
-          this.operationsFeed.publishAll(now);
-        }
         if (params.test_mode) break;
       }
     } finally {
