@@ -1,5 +1,7 @@
 // An agent as the API shows it: the Python `main` session.data entry (the six
-// keys, unchanged) followed by what this registry adds.
+// keys, unchanged) followed by what this registry adds. A list entry has no
+// field that depends on the moment of the request (so it can be cached per
+// agent); one agent's view adds `heartbeats.age`.
 
 import type { RegisteredAgent } from '../core/index.ts';
 
@@ -11,8 +13,8 @@ export interface HeartbeatStats {
   mean_interval: number | null;
   /** Smoothed mean deviation from that mean, in seconds. */
   jitter: number | null;
-  /** Seconds since the last heartbeat. */
-  age: number;
+  /** Seconds since the last heartbeat (one agent's view only; in a list, the page's `time` - last_updated). */
+  age?: number;
 }
 
 export interface AgentView {
@@ -31,7 +33,8 @@ export interface AgentView {
   collides_with: string | null;
 }
 
-export function agentView(agent: RegisteredAgent, now: number): AgentView {
+/** `now`: add the agent's age (seconds since its last heartbeat). */
+export function agentView(agent: RegisteredAgent, now?: number): AgentView {
   return {
     expired: agent.expired,
     time_expired: agent.time_expired,
@@ -50,15 +53,16 @@ export function agentView(agent: RegisteredAgent, now: number): AgentView {
 }
 
 /** The core's heartbeat interval statistics, rounded to microseconds; null until known. */
-export function heartbeatStats(agent: RegisteredAgent, now: number): HeartbeatStats {
+export function heartbeatStats(agent: RegisteredAgent, now?: number): HeartbeatStats {
   const known = (x: number) => (Number.isNaN(x) ? null : round6(x));
-  return {
+  const stats: HeartbeatStats = {
     count: agent.heartbeats,
     last_interval: known(agent.lastInterval),
     mean_interval: known(agent.meanInterval),
     jitter: known(agent.intervalJitter),
-    age: round6(Math.max(0, now - agent.last_updated)),
   };
+  if (now !== undefined) stats.age = round6(Math.max(0, now - agent.last_updated));
+  return stats;
 }
 
 function round6(x: number): number {

@@ -1,12 +1,13 @@
 // The HTTP app: one hono app, runtime-agnostic, served by src/runtime's
 // serve() on Bun, Deno and Node or exported as an edge worker. It only reads
-// the registry; it owns the event stream's clients and two timers (keep-alive,
-// lag probe), all ended by `close()`.
+// the registry; it owns the event stream's clients and three timers
+// (keep-alive, lag probe, the agent list's refresh), all ended by `close()`.
 
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../core/clock.ts';
 import { OP_CODE_NAMES, type AgentChange, type Rejection, type Registry } from '../core/index.ts';
+import { AgentListCache, type AgentListOptions, listStream } from './agent-list.ts';
 import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
 import { agentView } from './agent-view.ts';
 import { bearerToken } from './auth.ts';
@@ -51,6 +52,8 @@ export interface HttpDeps {
   rejectedEventsPerSecond?: number;
   /** Shown in /openapi.json and /api/status. */
   version?: string;
+  /** How GET /api/agents keeps its entries' JSON warm. */
+  agentList?: AgentListOptions;
 }
 
 export interface HttpAppExtras {
@@ -78,6 +81,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     events: transitions.counts,
     lag: () => lag.takeMax(),
   });
+  const list = new AgentListCache(registry, clock, deps.agentList);
   const detach = [source.onChange(transitions.onChange), source.onRejected(transitions.onRejected)];
   lag.start();
 
@@ -107,21 +111,23 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
 
   app.get('/api/agents', (c) => {
     const q = parseAgentQuery(new URL(c.req.url));
-    const now = clock.now();
-    const page = [];
+    list.touch();
+    const page: Uint8Array[] = [];
     let total = 0;
     for (const agent of registry.agents()) {
       if (!matches(agent, q)) continue;
-      if (total >= q.offset && page.length < q.limit) page.push(agentView(agent, now));
+      if (total >= q.offset && page.length < q.limit) page.push(list.entry(agent));
       total++;
     }
     const end = q.offset + page.length;
-    return c.json({
+    const head = JSON.stringify({
       total, offset: q.offset, limit: q.limit, count: page.length,
       next_offset: end < total ? end : null,
       last_event_id: log.idOf(log.last),
-      agents: page,
+      time: clock.now(),
     });
+    // The cached entries are UTF-8 JSON already: streamed out, not parsed and encoded again.
+    return c.body(listStream(head, page), 200, { 'Content-Type': 'application/json' });
   });
 
   app.get('/api/agents/:address', (c) => {
@@ -183,6 +189,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       for (const off of detach) off();
       stream.close();
       lag.stop();
+      list.close();
     },
     events: { log, stream, history },
   };

@@ -36,9 +36,25 @@ describe('GET /api/agents', () => {
     assert.equal(first.session_id, '1700000000.123456');
     assert.equal(typeof first.first_seen, 'number');
     assert.equal(typeof first.last_transition, 'number');
-    assert.deepEqual(first.heartbeats, { count: 1, last_interval: null, mean_interval: null, jitter: null, age: 0 });
+    assert.deepEqual(first.heartbeats, { count: 1, last_interval: null, mean_interval: null, jitter: null });
     assert.equal(first.collides_with, null);
     assert.match(body.last_event_id, /^[0-9a-z]+-4$/);
+    assert.equal(body.time, h.net.clock.now());
+  });
+
+  it('shows each heartbeat and expiry in the next list, though entries are kept between requests', async () => {
+    const entry = async (id: string) =>
+      (await h.json('/api/agents')).body.agents.find((a: any) => a.agent_address === `observatory.${id}`);
+    const before = await entry('fake1');
+    await h.net.advance(1000, 1000);
+    await h.beat('fake1', { ops: { acq: 5, count: 1 } });
+    const after = await entry('fake1');
+    assert.equal(after.last_updated, before.last_updated + 1);
+    assert.deepEqual(after.op_codes, { acq: 5, count: 1 });
+    assert.equal(after.heartbeats.count, 2);
+    await h.net.advance(5100, 100); // fake2 silent for 6.1 s
+    const expired = await entry('fake2');
+    assert.deepEqual([expired.expired, expired.state, expired.op_codes], [true, 'expired', { acq: 7, count: 7 }]);
   });
 
   it('reports heartbeat interval statistics', async () => {

@@ -1,0 +1,160 @@
+// The entries of GET /api/agents as UTF-8 JSON, kept per agent and redone
+// only for agents that changed. All 10k agents are 4 MB of JSON: 6-10 ms of
+// JSON.stringify in one go on Bun, holding the event loop (heartbeats wait)
+// for longer than the list's 10 ms budget. While the list is being read
+// (for `warmMs` after each request), a timer renders the entries of agents
+// that changed every `refreshMs`, so a request renders at most what changed
+// since and streams cached bytes: no 4 MB string per request for the
+// garbage collector, and nothing left to encode on the way out. An
+// entry has no per-request field (the page carries `time`; an agent's age is
+// time - last_updated), so an agent that did not beat keeps its bytes.
+
+import type { Clock } from '../core/clock.ts';
+import { capacityFor, grown } from '../core/grown.ts';
+import type { RegisteredAgent, Registry } from '../core/index.ts';
+import { agentView } from './agent-view.ts';
+
+export interface AgentListOptions {
+  /** How often cached entries are brought up to date while warm. Default 100 ms. */
+  refreshMs?: number;
+  /** How long after the last list request the cache is kept warm. Default 60 s. */
+  warmMs?: number;
+}
+
+const UTF8 = new TextEncoder();
+
+/** Body chunk size: small enough that a list is not one multi-megabyte allocation per request. */
+const CHUNK = 64 * 1024;
+
+/**
+ * `{...head, "agents": [entries]}` as a UTF-8 stream, made as it is read in
+ * fresh 64 KB chunks. One 4 MB buffer per request of 10k agents put the
+ * garbage collector into long pauses on Bun (p99 25 ms); reusing a buffer
+ * would be unsafe while a slow client is still being sent the last one.
+ * `head` is a JSON object's text; entries are never modified (the cache
+ * replaces them), so the stream may read them later.
+ */
+export function listStream(head: string, entries: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  const open = UTF8.encode(`${head.slice(0, -1)},"agents":[`);
+  let next = 0;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = new Uint8Array(Math.max(CHUNK, open.length + 2));
+      let at = 0;
+      if (!started) {
+        started = true;
+        chunk.set(open);
+        at = open.length;
+      }
+      while (next < entries.length) {
+        const entry = entries[next] as Uint8Array;
+        const comma = next > 0 ? 1 : 0;
+        if (at + comma + entry.length > chunk.length) {
+          if (at > 0) break; // this entry starts the next chunk
+          // An entry larger than a chunk (hundreds of long op names) goes out alone, copied.
+          const alone = new Uint8Array(comma + entry.length);
+          if (comma) alone[0] = 0x2c;
+          alone.set(entry, comma);
+          controller.enqueue(alone);
+          next++;
+          return;
+        }
+        if (comma) chunk[at++] = 0x2c; // ,
+        chunk.set(entry, at);
+        at += entry.length;
+        next++;
+      }
+      if (next === entries.length && at + 2 <= chunk.length) {
+        chunk[at++] = 0x5d; // ]
+        chunk[at++] = 0x7d; // }
+        controller.enqueue(chunk.subarray(0, at));
+        controller.close();
+        return;
+      }
+      controller.enqueue(chunk.subarray(0, at));
+    },
+  });
+}
+
+export class AgentListCache {
+  readonly #registry: Registry;
+  readonly #clock: Clock;
+  readonly #refreshMs: number;
+  readonly #warmMs: number;
+  /** Per agent index: its entry's JSON and what it was rendered from. */
+  #entries: (Uint8Array | undefined)[] = [];
+  #beats = new Float64Array(0);
+  #transitions = new Float64Array(0);
+  #expired = new Uint8Array(0);
+  #lastUse = Number.NEGATIVE_INFINITY;
+  #cancel: (() => void) | null = null;
+  /** Entries rendered, for tests and metrics. */
+  rendered = 0;
+
+  constructor(registry: Registry, clock: Clock, options: AgentListOptions = {}) {
+    this.#registry = registry;
+    this.#clock = clock;
+    this.#refreshMs = options.refreshMs ?? 100;
+    this.#warmMs = options.warmMs ?? 60_000;
+  }
+
+  /** A list request is being served: keep the entries warm from now on. */
+  touch(): void {
+    this.#lastUse = this.#clock.now();
+    if (this.#cancel === null && this.#refreshMs > 0) this.#schedule();
+  }
+
+  /** The UTF-8 JSON of `agent`'s list entry (shared: do not modify). */
+  entry(agent: RegisteredAgent): Uint8Array {
+    const i = agent.index;
+    if (i >= this.#beats.length) this.#grow(i);
+    const cached = this.#entries[i];
+    const beats = agent.heartbeats;
+    const transition = agent.lastTransition;
+    const expired = agent.expired ? 1 : 0;
+    // Every change to an entry comes with a heartbeat or a transition (expiry, revival, op change, restart).
+    if (cached !== undefined && this.#beats[i] === beats && this.#transitions[i] === transition && this.#expired[i] === expired) {
+      return cached;
+    }
+    const fresh = UTF8.encode(JSON.stringify(agentView(agent)));
+    this.#entries[i] = fresh;
+    this.#beats[i] = beats;
+    this.#transitions[i] = transition;
+    this.#expired[i] = expired;
+    this.rendered++;
+    return fresh;
+  }
+
+  /** Bring every entry up to date (the timer's work). */
+  refresh(): void {
+    for (const agent of this.#registry.agents()) this.entry(agent);
+  }
+
+  get warm(): boolean {
+    return this.#cancel !== null;
+  }
+
+  close(): void {
+    this.#cancel?.();
+    this.#cancel = null;
+  }
+
+  #schedule(): void {
+    this.#cancel = this.#clock.after(this.#refreshMs, () => {
+      if ((this.#clock.now() - this.#lastUse) * 1000 > this.#warmMs) {
+        this.#cancel = null;
+        return;
+      }
+      this.refresh();
+      this.#schedule();
+    });
+  }
+
+  #grow(index: number): void {
+    const length = capacityFor(index);
+    this.#beats = grown(this.#beats, length);
+    this.#transitions = grown(this.#transitions, length);
+    this.#expired = grown(this.#expired, length);
+  }
+}
