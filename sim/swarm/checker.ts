@@ -10,6 +10,7 @@
 import type { Clock } from '../../src/core/clock.ts';
 import { operationFieldName } from '../../src/core/field-name.ts';
 import type { Args, Subscription, WampSession } from '../../src/wamp/session.ts';
+import { LatencyHistogram } from './histogram.ts';
 import type { GroundTruth, Silence } from './truth.ts';
 
 /** What the checker needs from a swarm. */
@@ -60,6 +61,10 @@ const EPSILON = 0.001;
 export class Checker {
   readonly stats: CheckerStats = { polls: 0, pollErrors: 0, feedMessages: 0, expiriesSeen: 0, opChangesSeen: 0, mismatches: 0 };
   readonly mismatches: Mismatch[] = [];
+  /** The registry's lag: heartbeat carrying an op change -> the change on agent_operations (µs). */
+  readonly opChangeLag = new LatencyHistogram();
+  /** How long after its timeout a silent agent was first reported expired (µs; 0 when on time or early). */
+  readonly expiryLag = new LatencyHistogram();
   readonly #swarm: CheckedSwarm;
   readonly #options: CheckerOptions;
   readonly #keep: number;
@@ -213,6 +218,7 @@ export class Checker {
       if (s.seenExpiredAt === null) {
         s.seenExpiredAt = t;
         this.stats.expiriesSeen++;
+        this.expiryLag.record((t - s.start - timeout) * 1e6);
       }
       return;
     }
@@ -236,7 +242,11 @@ export class Checker {
     const pending = this.#swarm.truth.pendingOpChanges;
     const list = pending.get(field);
     if (list === undefined) return;
-    const rest = list.filter((c) => !(c.code === code && c.sentAt <= t + EPSILON));
+    const rest = list.filter((c) => {
+      if (c.code !== code || c.sentAt > t + EPSILON) return true;
+      this.opChangeLag.record((t - c.sentAt) * 1e6);
+      return false;
+    });
     this.stats.opChangesSeen += list.length - rest.length;
     if (rest.length === 0) pending.delete(field);
     else if (rest.length !== list.length) pending.set(field, rest);

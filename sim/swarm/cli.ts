@@ -29,6 +29,8 @@ Where:
   --realm NAME            WAMP realm (default test_realm)
   --registry ADDRESS      check this registry (default in-process: {root}.registry)
   --json FILE             write the run's JSON record
+  --no-observer           with --url: no wildcard subscription of our own to time
+                          heartbeats (it doubles the router's heartbeat deliveries)
   --quiet                 no progress line
 
 Scenario (also from --scenario FILE, JSON or YAML with the same keys):
@@ -41,7 +43,7 @@ Scenario (also from --scenario FILE, JSON or YAML with the same keys):
 
 Exit code: 0 when the registry matched, 1 on mismatches, 2 on bad options.`;
 
-const BOOLEAN_FLAGS = new Set(['--in-process', '--quiet', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--in-process', '--quiet', '--no-observer', '--help', '-h']);
 const OTHER_FLAGS = new Set(['--url', '--realm', '--registry', '--json', '--scenario']);
 
 export interface SwarmIo {
@@ -114,6 +116,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     }
     scenario = scenarioFromFlags(flags);
     if (flags.has('--url') && flags.has('--in-process')) throw new ScenarioError('Give either --url or --in-process, not both.');
+    if (flags.has('--no-observer') && !flags.has('--url')) throw new ScenarioError('--no-observer needs --url (in-process, the registry itself is timed).');
   } catch (err) {
     if (err instanceof ScenarioError) {
       io.err(`ocs-sim swarm: ${err.message}`);
@@ -125,6 +128,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   const realm = flags.get('--realm') ?? 'test_realm';
   const url = flags.get('--url');
   const inProcess = url === undefined;
+  const observed = inProcess || !flags.has('--no-observer');
   const registryAddress = flags.get('--registry') ?? (inProcess ? `${scenario.root}.registry` : undefined);
   const mode = inProcess ? 'in-process' : `websocket ${url}`;
 
@@ -152,7 +156,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
       const session = await router.connect(realm);
       sessions.push(session);
       await registry.join(session);
-    } else {
+    } else if (!flags.has('--no-observer')) {
       const observer = (await connect()).session;
       sessions.push(observer);
       await probe.subscribe(observer, scenario.root);
@@ -186,7 +190,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     const rate = sampler.sample(swarm.stats.heartbeatsSent, now);
     const line = progressLine({
       elapsed: now - t0, up: swarm.stats.up, agents: swarm.stats.agents, expired: checker?.reportedExpired ?? null,
-      heartbeatsPerSecond: rate, sent: swarm.stats.heartbeatsSent, delivered: probe.delivered,
+      heartbeatsPerSecond: rate, sent: swarm.stats.heartbeatsSent, delivered: observed ? probe.delivered : null,
       errors: swarm.stats.connectErrors + (checker ? checker.stats.mismatches + checker.stats.pollErrors : 0),
     });
     if (flags.has('--quiet')) return;
@@ -221,11 +225,12 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     swarm: { ...swarm.stats },
     heartbeatRate: sampler.summary(),
     delivery: {
-      sent, delivered: probe.delivered, percent: sent > 0 ? (100 * probe.delivered) / sent : null, lagged: probe.lagged,
+      sent, delivered: observed ? probe.delivered : null, percent: observed && sent > 0 ? (100 * probe.delivered) / sent : null, lagged: probe.lagged,
       measuredAt: inProcess ? 'registry heartbeat handler' : 'own wildcard subscription',
     },
     latency: { ...probe.latency.summary(), unit: 'us', measuredAt: inProcess ? 'agent publish -> registry handler' : 'agent publish -> router -> subscriber' },
     checker: checker && registryAddress ? { ...checker.stats, registry: registryAddress, pass: checker.stats.mismatches === 0 } : null,
+    registryLag: checker ? { opChange: checker.opChangeLag.summary(), expiryAfterTimeout: checker.expiryLag.summary(), unit: 'us' } : null,
     mismatches: checker ? checker.mismatches.slice(0, 100) : [],
     cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
     rssBytes: rss,

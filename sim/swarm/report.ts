@@ -80,6 +80,8 @@ export interface RunRecord {
   delivery: { sent: number; delivered: number | null; percent: number | null; lagged: number; measuredAt: string };
   latency: LatencySummary & { unit: 'us'; measuredAt: string };
   checker: (CheckerStats & { registry: string; pass: boolean }) | null;
+  /** The checked registry's lag: op change heartbeat -> agent_operations, and expiry seen after the timeout. */
+  registryLag: { opChange: LatencySummary; expiryAfterTimeout: LatencySummary; unit: 'us' } | null;
   mismatches: Mismatch[];
   cpuShare: number;
   rssBytes: number;
@@ -110,6 +112,13 @@ export function summaryLines(r: RunRecord): string[] {
   if (c) {
     lines.push(`  Registry check:   ${c.pass ? 'PASS' : 'FAIL'} (${c.registry}): ${int(c.expiriesSeen)} expiries seen,` +
       ` ${int(c.opChangesSeen)} op changes seen, ${int(c.mismatches)} mismatches (${int(c.polls)} polls, ${int(c.pollErrors)} failed)`);
+    const lag = r.registryLag;
+    if (lag && lag.opChange.count + lag.expiryAfterTimeout.count > 0) {
+      const o = lag.opChange;
+      const e = lag.expiryAfterTimeout;
+      lines.push(`  Registry lag:     op changes p50 ${ms(o.p50)} | p99 ${ms(o.p99)} | max ${ms(o.max)} (${int(o.count)});` +
+        ` expiries after the timeout p50 ${ms(e.p50)} | max ${ms(e.max)} (${int(e.count)})`);
+    }
   } else {
     lines.push('  Registry check:   off (no --registry)');
   }

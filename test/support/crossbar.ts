@@ -44,6 +44,8 @@ export interface Crossbar {
   /** Start it again on the same port and config. */
   start(): Promise<void>;
   output(): string;
+  /** The controller's process id while it runs (its router worker is a child). */
+  pid(): number | null;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startCrossbar(): Promise<Crossbar> {
     start,
     stop,
     output: () => text,
+    pid: () => (child as ChildProcess | null)?.pid ?? null,
     async close() {
       await stop();
       rmSync(dir, { recursive: true, force: true });

@@ -110,5 +110,16 @@ describe('registry view checker', () => {
     const found = c.check(T0 + 4);
     assert.deepEqual(found.map((m) => [m.kind, m.address]), [['op-change-not-seen', 'observatory.agent-1']]);
     assert.equal(c.stats.opChangesSeen, 1);
+    assert.equal(c.opChangeLag.count, 1);
+    assert.ok(Math.abs(c.opChangeLag.summary().max - 10_000) < 200, `lag ${c.opChangeLag.summary().max} µs, sent 10 ms before seen`);
+  });
+
+  it('times how long after the timeout an expiry was seen', () => {
+    const swarm = fakeSwarm(2);
+    const c = checker(swarm);
+    beat(swarm, T0 + 12, T0 + 2);
+    c.observeTable(table([true, false]), T0 + 7.75); // last beat at T0 + 2, timeout 5 s: 0.75 s late
+    assert.equal(c.expiryLag.count, 1);
+    assert.ok(Math.abs(c.expiryLag.summary().max - 750_000) < 10_000, `${c.expiryLag.summary().max} µs`);
   });
 });

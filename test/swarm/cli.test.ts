@@ -32,6 +32,7 @@ describe('ocs-sim swarm', () => {
     assert.match(r.out, /Delivered: +([\d,]+) \/ \1 \(100\.000%\)/);
     assert.match(r.out, /Latency: +p50 .* \| p90 .* \| p99 .* \| p99\.9 /);
     assert.match(r.out, /Registry check: +PASS \(observatory\.registry\): [1-9]\d* expiries seen/);
+    assert.match(r.out, /Registry lag: +op changes p50 [\d.]+ ms \| p99 [\d.]+ ms \| max [\d.]+ ms \([1-9][\d,]*\); expiries after the timeout p50 /);
   });
 
   it('exits 1 and prints the mismatches when the registry misses the promise (no tolerance at all)', async () => {
@@ -51,5 +52,8 @@ describe('ocs-sim swarm', () => {
     assert.equal(bad.err, 'ocs-sim swarm: Scenario "agents" must be at least 0, got -4.');
     const both = await run(['--url', 'ws://127.0.0.1:1/ws', '--in-process']);
     assert.equal(both.code, 2);
+    const unobserved = await run(['--no-observer']);
+    assert.equal(unobserved.code, 2);
+    assert.match(unobserved.err, /--no-observer needs --url/);
   });
 });
