@@ -14,7 +14,7 @@ export interface HeartbeatLimits {
 
 export const DEFAULT_LIMITS = { maxOps: 1000, maxNameLength: 255, maxAddressLength: 255 } as const;
 
-/** One validated heartbeat. Reused between calls: copy what you keep. */
+/** One validated heartbeat. Reused between calls: copy what you keep. `opNames` is only filled when `sameNames` is false. */
 export class HeartbeatScratch {
   address = '';
   topic = '';
@@ -125,16 +125,25 @@ export function readOpCodes(out: HeartbeatScratch, limits: HeartbeatLimits, prev
     if (typeof code !== 'number' || (code & 15) !== code || code < 1 || code > 8) {
       return reject('bad_op_code', `Op ${describeValue(name)} has code ${describeValue(code)}, not an integer 1..8`);
     }
-    if (name.length === 0 || name.length > limits.maxNameLength || name === '__proto__') {
-      return reject('bad_op_name', `Op name ${describeValue(name)} is empty, too long or reserved`);
+    // While the names repeat the previous heartbeat's (already valid) ones,
+    // they need no check and no copy: `names` is filled from the first difference.
+    if (!sameNames || name !== prevNames[n]) {
+      if (name.length === 0 || name.length > limits.maxNameLength || name === '__proto__') {
+        return reject('bad_op_name', `Op name ${describeValue(name)} is empty, too long or reserved`);
+      }
+      if (sameNames) {
+        sameNames = false;
+        for (let i = 0; i < n; i++) names[i] = prevNames[i] as string;
+      }
+      names[n] = name;
     }
-    if (name !== prevNames[n]) sameNames = false;
     if (bigCodes !== null && code !== bigCodes[n]) sameBigCodes = false;
     packed = packed * 16 + code;
-    names[n] = name;
     values[n] = code;
     n++;
   }
+  // Fewer ops than before, all repeated: `names` still needs them.
+  if (sameNames && n !== prevNames.length) for (let i = 0; i < n; i++) names[i] = prevNames[i] as string;
   out.opCount = n;
   out.sameNames = sameNames && n === prevNames.length;
   out.sameCodes = out.sameNames && (n <= 13 ? packed === previous.packedCodes : sameBigCodes);
