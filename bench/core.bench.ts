@@ -146,20 +146,27 @@ function tableCosts(n: number): { readNs: number; jsonMs: number } {
   return { readNs, jsonMs: median(jsonRuns) };
 }
 
+/** JS heap plus typed-array memory: Bun counts typed arrays in heapUsed, V8 (Node, Deno) as external. */
+function memoryUsed(): number {
+  const m = process.memoryUsage();
+  if ((globalThis as { Bun?: unknown }).Bun) return m.heapUsed;
+  return m.heapUsed + m.external;
+}
+
 /**
- * Heap growth per tracked agent; each event is parsed afresh, as off the
- * wire, so nothing is shared. The wire texts live across both readings, so
- * only the registry's growth is counted.
+ * Heap growth per tracked agent (typed arrays included); each event is parsed
+ * afresh, as off the wire, so nothing is shared. The wire texts live across
+ * both readings, so only the registry's growth is counted.
  */
 function heapPerAgent(n: number): number | null {
   if (!(globalThis as { gc?: unknown }).gc && !(globalThis as { Bun?: unknown }).Bun) return null;
   const wire = Array.from({ length: n }, (_, i) => JSON.stringify(event(i, 0)));
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = memoryUsed();
   const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
   for (let i = 0; i < n; i++) registry.ingest(...(JSON.parse(wire[i]!) as [string, unknown[]]), T0);
   gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = memoryUsed();
   const perAgent = registry.size === n && wire.length === n ? (after - before) / n : null;
   return perAgent;
 }
