@@ -13,6 +13,7 @@ import type { Clock } from '../core/clock.ts';
 import { capacityFor, grown } from '../core/grown.ts';
 import type { RegisteredAgent, Registry } from '../core/index.ts';
 import { agentView } from './agent-view.ts';
+import { streamParts } from './chunked-body.ts';
 
 export interface AgentListOptions {
   /** How often cached entries are brought up to date while warm. Default 100 ms. */
@@ -22,59 +23,11 @@ export interface AgentListOptions {
 }
 
 const UTF8 = new TextEncoder();
+const CLOSE = UTF8.encode(']}');
 
-/** Body chunk size: small enough that a list is not one multi-megabyte allocation per request. */
-const CHUNK = 64 * 1024;
-
-/**
- * `{...head, "agents": [entries]}` as a UTF-8 stream, made as it is read in
- * fresh 64 KB chunks. One 4 MB buffer per request of 10k agents put the
- * garbage collector into long pauses on Bun (p99 25 ms); reusing a buffer
- * would be unsafe while a slow client is still being sent the last one.
- * `head` is a JSON object's text; entries are never modified (the cache
- * replaces them), so the stream may read them later.
- */
+/** `{...head, "agents": [entries]}` as a UTF-8 stream; `head` is a JSON object's text. */
 export function listStream(head: string, entries: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  const open = UTF8.encode(`${head.slice(0, -1)},"agents":[`);
-  let next = 0;
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = new Uint8Array(Math.max(CHUNK, open.length + 2));
-      let at = 0;
-      if (!started) {
-        started = true;
-        chunk.set(open);
-        at = open.length;
-      }
-      while (next < entries.length) {
-        const entry = entries[next] as Uint8Array;
-        const comma = next > 0 ? 1 : 0;
-        if (at + comma + entry.length > chunk.length) {
-          if (at > 0) break; // this entry starts the next chunk
-          // An entry larger than a chunk (hundreds of long op names) goes out alone, copied.
-          const alone = new Uint8Array(comma + entry.length);
-          if (comma) alone[0] = 0x2c;
-          alone.set(entry, comma);
-          controller.enqueue(alone);
-          next++;
-          return;
-        }
-        if (comma) chunk[at++] = 0x2c; // ,
-        chunk.set(entry, at);
-        at += entry.length;
-        next++;
-      }
-      if (next === entries.length && at + 2 <= chunk.length) {
-        chunk[at++] = 0x5d; // ]
-        chunk[at++] = 0x7d; // }
-        controller.enqueue(chunk.subarray(0, at));
-        controller.close();
-        return;
-      }
-      controller.enqueue(chunk.subarray(0, at));
-    },
-  });
+  return streamParts(UTF8.encode(`${head.slice(0, -1)},"agents":[`), entries, 0x2c /* , */, CLOSE);
 }
 
 export class AgentListCache {

@@ -1,11 +1,14 @@
 // GET /metrics: the registry's state and counters in Prometheus text format.
 // The per-agent series (ocs_agent_up, ocs_agent_op_code) are most of the
-// output at scale; their label strings are cached per agent and rebuilt only
-// when its op names or class change.
+// output at scale (3.4 MB at 10k agents). They hold no time, so each agent's
+// lines are kept as UTF-8 and rendered again only when its class, op names,
+// codes or state change (an op change, an expiry: not every heartbeat), and
+// the body streams from them (chunked-body.ts).
 
 import type { RegisteredAgent, Registry } from '../core/index.ts';
 import { REJECTION_REASONS } from '../core/index.ts';
-import { labels, PrometheusWriter } from './prometheus.ts';
+import { encodeAll, streamParts } from './chunked-body.ts';
+import { escapeLabelValue, formatValue, labels, PrometheusWriter } from './prometheus.ts';
 
 export interface MetricsSources {
   registry: Registry;
@@ -19,22 +22,83 @@ export interface MetricsSources {
   lag: () => number;
 }
 
-interface AgentLabels {
+/** One agent's lines, and what they were rendered from. */
+interface AgentLines {
   names: readonly string[];
   agentClass: string | null;
   up: string;
   ops: string[];
+  upLine: Uint8Array | null;
+  upExpired: boolean;
+  opLines: Uint8Array | null;
+  /** Packed codes the op lines show (NaN: more than 13 ops, rendered every time). */
+  opCodes: number;
+  opExpired: boolean;
 }
+
+const UTF8 = new TextEncoder();
+const NOTHING = new Uint8Array(0);
+const AGENT_UP = 'ocs_agent_up';
+const AGENT_OP_CODE = 'ocs_agent_op_code';
 
 export class RegistryMetrics {
   readonly #sources: MetricsSources;
-  readonly #labels = new WeakMap<RegisteredAgent, AgentLabels>();
+  readonly #lines = new WeakMap<RegisteredAgent, AgentLines>();
 
   constructor(sources: MetricsSources) {
     this.#sources = sources;
   }
 
-  render(): string {
+  /** The whole exposition: the registry's families, then every agent's cached lines. */
+  render(): ReadableStream<Uint8Array> {
+    const agents = this.#sources.registry.agents();
+    this.#renderStale(agents);
+    const parts: Uint8Array[] = [this.#familyHead(AGENT_UP, 'gauge', 'Whether an agent is alive (1) or expired (0).')];
+    for (const agent of agents) parts.push(this.#agentLines(agent).upLine as Uint8Array);
+    parts.push(this.#familyHead(AGENT_OP_CODE, 'gauge',
+      'OCS OpCode of each agent operation: 1 none, 2 starting, 3 running, 4 stopping, 5 succeeded, 6 failed, 7 expired, 8 degraded.'));
+    for (const agent of agents) parts.push(this.#agentLines(agent).opLines as Uint8Array);
+    return streamParts(UTF8.encode(this.#registryFamilies()), parts, -1, NOTHING);
+  }
+
+  /** Render the lines of agents whose class, op names, codes or state changed, all encoded at once. */
+  #renderStale(agents: readonly RegisteredAgent[]): void {
+    const owners: AgentLines[] = [];
+    const upLines: boolean[] = [];
+    const texts: string[] = [];
+    for (const agent of agents) {
+      const lines = this.#agentLines(agent);
+      const expired = agent.expired;
+      if (lines.upLine === null || lines.upExpired !== expired) {
+        lines.upExpired = expired;
+        owners.push(lines);
+        upLines.push(true);
+        texts.push(`${AGENT_UP}${lines.up} ${expired ? 0 : 1}\n`);
+      }
+      const codes = agent.packedCodes;
+      if (lines.opLines === null || lines.opCodes !== codes || lines.opExpired !== expired) {
+        lines.opCodes = codes;
+        lines.opExpired = expired;
+        let text = '';
+        for (let i = 0; i < lines.ops.length; i++) text += `${AGENT_OP_CODE}${lines.ops[i]} ${formatValue(agent.codeAt(i))}\n`;
+        owners.push(lines);
+        upLines.push(false);
+        texts.push(text);
+      }
+    }
+    const encoded = encodeAll(texts);
+    for (let i = 0; i < owners.length; i++) {
+      if (upLines[i]) (owners[i] as AgentLines).upLine = encoded[i] as Uint8Array;
+      else (owners[i] as AgentLines).opLines = encoded[i] as Uint8Array;
+    }
+  }
+
+  #familyHead(name: string, type: 'gauge' | 'counter', help: string): Uint8Array {
+    return UTF8.encode(new PrometheusWriter().family(name, type, help).text());
+  }
+
+  /** Everything but the per-agent series. */
+  #registryFamilies(): string {
     const s = this.#sources;
     const { registry } = s;
     const c = registry.counters;
@@ -64,15 +128,6 @@ export class RegistryMetrics {
     w.family('ocs_registry_event_stream_dropped_total', 'counter', 'Event-stream clients dropped for falling behind.').sample('', s.stream.dropped);
     w.family('ocs_registry_event_loop_lag_seconds', 'gauge', 'Worst event-loop lag since the previous scrape.').sample('', s.lag());
 
-    const agents = registry.agents();
-    w.family('ocs_agent_up', 'gauge', 'Whether an agent is alive (1) or expired (0).');
-    for (const agent of agents) w.sample(this.#agentLabels(agent).up, agent.expired ? 0 : 1);
-    w.family('ocs_agent_op_code', 'gauge',
-      'OCS OpCode of each agent operation: 1 none, 2 starting, 3 running, 4 stopping, 5 succeeded, 6 failed, 7 expired, 8 degraded.');
-    for (const agent of agents) {
-      const ops = this.#agentLabels(agent).ops;
-      for (let i = 0; i < ops.length; i++) w.sample(ops[i] as string, agent.codeAt(i));
-    }
     return w.text();
   }
 
@@ -91,18 +146,27 @@ export class RegistryMetrics {
     }
   }
 
-  #agentLabels(agent: RegisteredAgent): AgentLabels {
-    const known = this.#labels.get(agent);
+  /** The agent's label strings and cached lines; started afresh when its op names or class change. */
+  #agentLines(agent: RegisteredAgent): AgentLines {
+    const known = this.#lines.get(agent);
     if (known !== undefined && known.names === agent.opNames && known.agentClass === agent.agent_class) return known;
     const names = agent.opNames;
-    const address = agent.agent_address;
-    const fresh: AgentLabels = {
+    // Label names are fixed here, so only the values need escaping (labels() also checks names).
+    const address = escapeLabelValue(agent.agent_address);
+    const ops: string[] = new Array(names.length);
+    for (let i = 0; i < names.length; i++) ops[i] = `{address="${address}",op="${escapeLabelValue(names[i] as string)}"}`;
+    const fresh: AgentLines = {
       names,
       agentClass: agent.agent_class,
-      up: labels({ address, agent_class: agent.agent_class ?? '' }),
-      ops: names.map((op) => labels({ address, op })),
+      up: `{address="${address}",agent_class="${escapeLabelValue(agent.agent_class ?? '')}"}`,
+      ops,
+      upLine: null,
+      upExpired: false,
+      opLines: null,
+      opCodes: Number.NaN,
+      opExpired: false,
     };
-    this.#labels.set(agent, fresh);
+    this.#lines.set(agent, fresh);
     return fresh;
   }
 }

@@ -71,6 +71,22 @@ describe('GET /metrics', () => {
     assert.equal(valueOf(m, 'ocs_agent_op_code', { address: 'observatory.fake1', op: 'scan' }), 2);
   });
 
+  it('follows code changes, expiry and revival of an agent whose lines were already scraped', async () => {
+    h = await startHttp();
+    const scrape = async () => parsePrometheus(await (await h.app.request('/metrics')).text());
+    const acq = { address: 'observatory.fake1', op: 'acq' };
+    await h.beat('fake1', { ops: { acq: 3 } });
+    assert.equal(valueOf(await scrape(), 'ocs_agent_op_code', acq), 3);
+    await h.beat('fake1', { ops: { acq: 5 } });
+    assert.equal(valueOf(await scrape(), 'ocs_agent_op_code', acq), 5);
+    await h.net.advance(6000, 1000);
+    const expired = await scrape();
+    assert.deepEqual([valueOf(expired, 'ocs_agent_up', { address: 'observatory.fake1' }), valueOf(expired, 'ocs_agent_op_code', acq)], [0, 7]);
+    await h.beat('fake1', { ops: { acq: 5 } });
+    const revived = await scrape();
+    assert.deepEqual([valueOf(revived, 'ocs_agent_up', { address: 'observatory.fake1' }), valueOf(revived, 'ocs_agent_op_code', acq)], [1, 5]);
+  });
+
   it('a query parameter is a 400', async () => {
     h = await startHttp();
     assert.equal((await h.app.request('/metrics?format=json')).status, 400);
