@@ -275,7 +275,9 @@ export class Registry {
    */
   #opNames(hb: HeartbeatScratch): readonly string[] {
     const names = hb.opNames.slice(0, hb.opCount);
-    const key = names.join('\u0000');
+    // Length-prefixed, so no op name can make two different lists share a key.
+    let key = '';
+    for (const name of names) key += `${name.length}:${name}`;
     const known = this.#opNameLists.get(key);
     if (known !== undefined) return known;
     const list: readonly string[] = names;

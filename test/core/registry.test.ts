@@ -188,6 +188,15 @@ describe('Registry: grace after the registry\'s own trouble', () => {
 });
 
 describe('Registry: deliberate fixes over Python', () => {
+  it('never gives one agent another agent\'s op names, whatever characters the names hold', () => {
+    const registry = new Registry({ addressRoot: ROOT });
+    beat(registry, 'x', T0, { ops: { 'acq\u0000count': 3 } });
+    beat(registry, 'y', T0, { ops: { acq: 3, count: 5 } });
+    assert.deepEqual(registry.get('observatory.x')?.opNames, ['acq\u0000count']);
+    assert.deepEqual(registry.get('observatory.y')?.opNames, ['acq', 'count']);
+    assert.deepEqual(registry.table()['observatory.y']?.op_codes, { acq: 3, count: 5 });
+  });
+
   it('reports a vanished op once as EXPIRED, then forgets it (no ghost ops, no 1 Hz republish)', () => {
     const registry = new Registry({ addressRoot: ROOT });
     beat(registry, 'a', T0, { ops: { acq: 3, count: 1, old: 5 } });
