@@ -5,9 +5,9 @@
 // At 100k agents that chain alone held ingest to 2.2M/s. Here a slot holds the
 // hash, the agent number and where the address's characters sit in one
 // byte arena, so a lookup is one slot read and one compare against the
-// arena, independent of the agent object it then touches.
-
-import { fnv1a } from './string-hash.ts';
+// arena, independent of the agent object it then touches. The hash is
+// seeded per index and its bits mixed down to the slot bits, so addresses
+// crafted to share a slot (and make probing slow) cannot be prepared offline.
 
 const EMPTY = 0;
 /** Int32s per slot: hash, agent number + 1 (0: empty), offset of the address in the arena. */
@@ -17,6 +17,7 @@ const MAX_LOAD = 0.8;
 
 
 export class AddressIndex {
+  readonly #seed: number;
   #slots: Int32Array;
   #capacity: number;
   /**
@@ -28,7 +29,9 @@ export class AddressIndex {
   #used = 0;
   #size = 0;
 
-  constructor(capacity = 1024) {
+  /** `seed`: random unless a test needs the layout fixed. */
+  constructor(capacity = 1024, seed = (Math.random() * 2 ** 32) | 0) {
+    this.#seed = seed;
     this.#capacity = 2 ** Math.ceil(Math.log2(Math.max(16, capacity)));
     this.#slots = new Int32Array(this.#capacity * SLOT);
   }
@@ -39,7 +42,7 @@ export class AddressIndex {
 
   /** The agent number of `address`, or -1. */
   get(address: string): number {
-    const hash = fnv1a(address);
+    const hash = this.#hash(address);
     const slots = this.#slots;
     const mask = this.#capacity - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
@@ -50,13 +53,33 @@ export class AddressIndex {
     }
   }
 
+  /** Slots a lookup of `address` reads (for tests of the spread). */
+  probes(address: string): number {
+    const hash = this.#hash(address);
+    const mask = this.#capacity - 1;
+    let n = 1;
+    for (let slot = hash & mask; this.#slots[slot * SLOT + 1] !== EMPTY; slot = (slot + 1) & mask, n++) {
+      if (this.#slots[slot * SLOT] === hash && this.#same(address, this.#slots[slot * SLOT + 2] as number)) return n;
+    }
+    return n;
+  }
+
   /** Index `address` as agent number `agent`; the address must not be in the index yet. */
   add(address: string, agent: number): void {
     if (address.length > 0x7fff) throw new RangeError('Address too long to index');
     if (this.#size + 1 > this.#capacity * MAX_LOAD) this.#grow();
     const offset = this.#store(address);
-    this.#place(fnv1a(address), agent + 1, offset);
+    this.#place(this.#hash(address), agent + 1, offset);
     this.#size++;
+  }
+
+  /** FNV-1a from the seed, then MurmurHash3's finalizer (every input bit reaches the low bits). */
+  #hash(address: string): number {
+    let h = this.#seed ^ 0x811c9dc5;
+    for (let i = 0; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
   }
 
   #same(address: string, offset: number): boolean {

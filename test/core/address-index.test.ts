@@ -9,6 +9,20 @@ import { AddressIndex } from '../../src/core/address-index.ts';
 import { fnv1a } from '../../src/core/string-hash.ts';
 
 describe('address index', () => {
+  it('spreads addresses that differ only in high character bits (no crafted slot sharing)', () => {
+    // Each character 'a' with or without bit 15: under plain FNV-1a all 2048 share their low
+    // 15 hash bits, so they would pile into one slot of any table up to 2^15 slots.
+    const crafted = Array.from({ length: 2048 }, (_, i) =>
+      `observatory.${Array.from({ length: 11 }, (_, b) => String.fromCharCode(0x61 | (((i >> b) & 1) << 15))).join('')}`);
+    const low15 = new Set(crafted.map((a) => fnv1a(a) & 0x7fff));
+    assert.equal(low15.size, 1, 'the crafted addresses do collide under plain FNV-1a');
+    const index = new AddressIndex(16, 0);
+    crafted.forEach((a, i) => index.add(a, i));
+    crafted.forEach((a, i) => assert.equal(index.get(a), i));
+    const longest = Math.max(...crafted.map((a) => index.probes(a)));
+    assert.ok(longest < 40, `longest probe ${longest}`);
+  });
+
   it('finds each address it was given, and nothing else', () => {
     const index = new AddressIndex(16);
     const addresses = Array.from({ length: 5000 }, (_, i) => `observatory.agent-${i}`);
@@ -22,8 +36,8 @@ describe('address index', () => {
 
   it('tells apart two addresses with the same hash', () => {
     const [a, b] = ['observatory.agent-329599', 'observatory.agent-532382'];
-    assert.equal(fnv1a(a), fnv1a(b), 'the pair collides');
-    const index = new AddressIndex();
+    assert.equal(fnv1a(a), fnv1a(b), 'the pair collides under FNV-1a, so under seed 0 too');
+    const index = new AddressIndex(1024, 0);
     index.add(a, 7);
     assert.equal(index.get(b), -1);
     index.add(b, 8);
