@@ -42,6 +42,7 @@ export class AgentListCache {
   #expired = new Uint8Array(0);
   #lastUse = Number.NEGATIVE_INFINITY;
   #cancel: (() => void) | null = null;
+  #closed = false;
   /** Entries rendered, for tests and metrics. */
   rendered = 0;
 
@@ -55,7 +56,7 @@ export class AgentListCache {
   /** A list request is being served: keep the entries warm from now on. */
   touch(): void {
     this.#lastUse = this.#clock.now();
-    if (this.#cancel === null && this.#refreshMs > 0) this.#schedule();
+    if (this.#cancel === null && this.#refreshMs > 0 && !this.#closed) this.#schedule();
   }
 
   /** The UTF-8 JSON of `agent`'s list entry (shared: do not modify). */
@@ -88,7 +89,9 @@ export class AgentListCache {
     return this.#cancel !== null;
   }
 
+  /** Stop the timer for good (a request served while the server shuts down starts no new one). */
   close(): void {
+    this.#closed = true;
     this.#cancel?.();
     this.#cancel = null;
   }

@@ -89,5 +89,7 @@ describe('agent list entries', () => {
     list.touch();
     list.close();
     assert.equal(clock.pendingTimers, 0, 'close() stops it');
+    list.touch();
+    assert.equal(clock.pendingTimers, 0, 'and a request served after close() starts none');
   });
 });

@@ -15,10 +15,10 @@ describe('chunked bodies', () => {
     assert.equal(await read(streamParts(new Uint8Array(0), [], -1, new Uint8Array(0))), '');
   });
 
-  it('encode texts in one go: views of one buffer when ASCII, each on its own otherwise', () => {
+  it('encode texts in one go, each result its own buffer (none keeps the batch alive)', () => {
     const ascii = encodeAll(['ocs_agent_up 1\n', '', 'op 3\n']);
     assert.deepEqual(ascii.map((b) => new TextDecoder().decode(b)), ['ocs_agent_up 1\n', '', 'op 3\n']);
-    assert.equal(ascii[0]!.buffer, ascii[2]!.buffer, 'one buffer');
+    assert.equal(ascii[0]!.buffer.byteLength, ascii[0]!.length, 'not a view of the batch');
     const mixed = encodeAll(['a="détecteur"\n', 'b="x"\n']);
     assert.deepEqual(mixed.map((b) => new TextDecoder().decode(b)), ['a="détecteur"\n', 'b="x"\n']);
   });
