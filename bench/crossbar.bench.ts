@@ -171,27 +171,29 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
   const work = mkdtempSync(join(tmpdir(), 'cb-bench-'));
   const recordFile = join(work, 'swarm.json');
   let registry: Registry | null = null;
+  let swarm: ChildProcess | null = null;
   try {
     registry = await startRegistry(kind, crossbar, site.dir, n);
-    const swarm = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'swarm', '--url', crossbar.wsUrl, '--registry', 'observatory.registry',
+    const child = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'swarm', '--url', crossbar.wsUrl, '--registry', 'observatory.registry',
       '--agents', String(n), '--duration', String(seconds), '--seed', String(seed), '--json', recordFile, '--quiet',
       ...(process.argv.includes('--observer') ? [] : ['--no-observer'])],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    swarm = child;
     let swarmText = '';
-    swarm.stdout!.on('data', (d: Buffer) => (swarmText += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (swarmText += d.toString()));
     const cbPid = crossbar.pid()!;
     const regPid = registry.child.pid!;
     let window: { t: number; cb: Map<number, number>; reg: Map<number, number>; sw: Map<number, number>; hb: number | null } | null = null;
     const joined = new Promise<void>((resolve) => {
-      swarm.stderr!.on('data', (d: Buffer) => {
+      child.stderr!.on('data', (d: Buffer) => {
         swarmText += d.toString();
         if (window === null && /agents joined in/.test(swarmText)) {
-          window = { t: performance.now(), cb: treeTicks(cbPid), reg: treeTicks(regPid), sw: treeTicks(swarm.pid!), hb: null };
+          window = { t: performance.now(), cb: treeTicks(cbPid), reg: treeTicks(regPid), sw: treeTicks(child.pid!), hb: null };
           resolve();
         }
       });
     });
-    const exited = new Promise<number>((resolve) => swarm.once('exit', (code) => resolve(code ?? -1)));
+    const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
     await Promise.race([joined, exited]);
     if (window === null) throw new Error(`the swarm did not start:\n${swarmText}`);
     const w = window as { t: number; cb: Map<number, number>; reg: Map<number, number>; sw: Map<number, number>; hb: number | null };
@@ -199,7 +201,7 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
     // Every figure over the same window: from the swarm's start to just before it stops.
     await sleep(seconds * 1000 - 500);
     const elapsed = (performance.now() - w.t) / 1000;
-    const swEnd = treeTicks(swarm.pid!);
+    const swEnd = treeTicks(child.pid!);
     const cb = cpuShare(w.cb, treeTicks(cbPid), elapsed);
     const reg = cpuShare(w.reg, treeTicks(regPid), elapsed);
     const hbEnd = await heartbeatsCounted(registry.httpPort);
@@ -229,6 +231,7 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
       tracked: checkerPass && lag.opChange.count > 0 && lag.opChange.p99 < LAG_LIMIT_US,
     };
   } finally {
+    if (swarm) await stopProcess(swarm);
     if (registry) await stopProcess(registry.child);
     await crossbar.close();
     site.cleanup();
