@@ -147,6 +147,15 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(hard);
 }
 
+/** CPU ticks per process tree, and the registry's heartbeat count, when the measured window opens. */
+interface WindowStart {
+  t: number;
+  cb: Map<number, number>;
+  reg: Map<number, number>;
+  sw: Map<number, number>;
+  hb: number | null;
+}
+
 interface SizeResult {
   registry: string;
   agents: number;
@@ -183,7 +192,7 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
     child.stdout!.on('data', (d: Buffer) => (swarmText += d.toString()));
     const cbPid = crossbar.pid()!;
     const regPid = registry.child.pid!;
-    let window: { t: number; cb: Map<number, number>; reg: Map<number, number>; sw: Map<number, number>; hb: number | null } | null = null;
+    let window: WindowStart | null = null;
     const joined = new Promise<void>((resolve) => {
       child.stderr!.on('data', (d: Buffer) => {
         swarmText += d.toString();
@@ -196,7 +205,7 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
     const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
     await Promise.race([joined, exited]);
     if (window === null) throw new Error(`the swarm did not start:\n${swarmText}`);
-    const w = window as { t: number; cb: Map<number, number>; reg: Map<number, number>; sw: Map<number, number>; hb: number | null };
+    const w = window as WindowStart;
     w.hb = await heartbeatsCounted(registry.httpPort);
     // Every figure over the same window: from the swarm's start to just before it stops.
     await sleep(seconds * 1000 - 500);

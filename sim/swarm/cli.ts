@@ -156,7 +156,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
       const session = await router.connect(realm);
       sessions.push(session);
       await registry.join(session);
-    } else if (!flags.has('--no-observer')) {
+    } else if (observed) {
       const observer = (await connect()).session;
       sessions.push(observer);
       await probe.subscribe(observer, scenario.root);

@@ -43,25 +43,28 @@ export class AddressIndex {
   /** The agent number of `address`, or -1. */
   get(address: string): number {
     const hash = this.#hash(address);
-    const slots = this.#slots;
-    const mask = this.#capacity - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * SLOT;
-      const ref = slots[at + 1] as number;
-      if (ref === EMPTY) return -1;
-      if (slots[at] === hash && this.#same(address, slots[at + 2] as number)) return ref - 1;
-    }
+    // An empty slot's reference is 0, so a miss gives -1.
+    return (this.#slots[this.#slotOf(address, hash) * SLOT + 1] as number) - 1;
   }
 
   /** Slots a lookup of `address` reads (for tests of the spread). */
   probes(address: string): number {
     const hash = this.#hash(address);
     const mask = this.#capacity - 1;
-    let n = 1;
-    for (let slot = hash & mask; this.#slots[slot * SLOT + 1] !== EMPTY; slot = (slot + 1) & mask, n++) {
-      if (this.#slots[slot * SLOT] === hash && this.#same(address, this.#slots[slot * SLOT + 2] as number)) return n;
+    return ((this.#slotOf(address, hash) - (hash & mask)) & mask) + 1;
+  }
+
+  /** The slot holding `address`, or the empty slot where its probe ends. */
+  #slotOf(address: string, hash: number): number {
+    const slots = this.#slots;
+    const mask = this.#capacity - 1;
+    let slot = hash & mask;
+    while (slots[slot * SLOT + 1] !== EMPTY) {
+      const at = slot * SLOT;
+      if (slots[at] === hash && this.#same(address, slots[at + 2] as number)) return slot;
+      slot = (slot + 1) & mask;
     }
-    return n;
+    return slot;
   }
 
   /** Index `address` as agent number `agent`; the address must not be in the index yet. */
