@@ -8,8 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 
-interface PyResult { agents: number; ingestPerSec: number; scanAndEncodeMs: number }
-interface TsResult { agents: number; ingestPerSec: number; expiryMsPerRegistrySecond: number; tableJsonMs: number }
+interface PyResult {
+  agents: number;
+  ingestPerSec: number;
+  scanAndEncodeMs: number;
+}
+interface TsResult {
+  agents: number;
+  ingestPerSec: number;
+  expiryMsPerRegistrySecond: number;
+  tableJsonMs: number;
+}
 
 const flag = process.argv.indexOf('--python');
 const python = flag >= 0 ? process.argv[flag + 1]! : '.venv/bin/python';
@@ -28,16 +37,19 @@ if (run.status !== 0) {
 const py = JSON.parse(run.stdout) as { python: string; results: PyResult[] };
 const rows: Record<string, unknown>[] = [];
 for (const p of py.results) {
-  console.log(`python ${py.python} ${String(p.agents).padStart(6)} agents: ingest ${(p.ingestPerSec / 1e6).toFixed(2)}M heartbeats/s, ` +
-    `scan+encode ${p.scanAndEncodeMs.toFixed(1)} ms every second`);
+  console.log(
+    `python ${py.python} ${String(p.agents).padStart(6)} agents: ingest ${(p.ingestPerSec / 1e6).toFixed(2)}M heartbeats/s, ` +
+      `scan+encode ${p.scanAndEncodeMs.toFixed(1)} ms every second`,
+  );
   for (const [runtime, { results }] of Object.entries(summary.runtimes)) {
     const t = results.find((r) => r.agents === p.agents);
     if (!t) continue;
-    const row = { runtime, agents: p.agents, ingestRatio: t.ingestPerSec / p.ingestPerSec,
-      expiryRatio: p.scanAndEncodeMs / t.expiryMsPerRegistrySecond };
+    const row = { runtime, agents: p.agents, ingestRatio: t.ingestPerSec / p.ingestPerSec, expiryRatio: p.scanAndEncodeMs / t.expiryMsPerRegistrySecond };
     rows.push(row);
-    console.log(`  ${runtime}: ingest ${row.ingestRatio.toFixed(1)}x Python; expiry per second ${row.expiryRatio.toFixed(0)}x cheaper ` +
-      `(${t.expiryMsPerRegistrySecond.toFixed(3)} ms vs ${p.scanAndEncodeMs.toFixed(1)} ms; the table is never re-encoded)`);
+    console.log(
+      `  ${runtime}: ingest ${row.ingestRatio.toFixed(1)}x Python; expiry per second ${row.expiryRatio.toFixed(0)}x cheaper ` +
+        `(${t.expiryMsPerRegistrySecond.toFixed(3)} ms vs ${p.scanAndEncodeMs.toFixed(1)} ms; the table is never re-encoded)`,
+    );
   }
 }
 writeFileSync('bench/out/core-vs-python.json', JSON.stringify({ python: py, ratios: rows }, null, 2));

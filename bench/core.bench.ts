@@ -32,8 +32,15 @@ function event(id: number, variant: number): [string, unknown[]] {
   const address = `${ROOT}.agent-${id}`;
   const ops: Record<string, number> = {};
   for (let k = 0; k < OPS.length; k++) ops[OPS[k] as string] = k === 0 ? 1 + 2 * variant : 1; // acq: 1 or 3
-  const feed = { agent_address: address, agg_params: {}, feed_name: 'heartbeat', address: `${address}.feeds.heartbeat`,
-    record: false, session_id: `1700000000.${100000 + id}`, agent_class: 'FakeDataAgent' };
+  const feed = {
+    agent_address: address,
+    agg_params: {},
+    feed_name: 'heartbeat',
+    address: `${address}.feeds.heartbeat`,
+    record: false,
+    session_id: `1700000000.${100000 + id}`,
+    agent_class: 'FakeDataAgent',
+  };
   return [`${address}.feeds.heartbeat`, [[ops, feed]]];
 }
 

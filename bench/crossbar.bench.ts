@@ -183,10 +183,24 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
   let swarm: ChildProcess | null = null;
   try {
     registry = await startRegistry(kind, crossbar, site.dir, n);
-    const child = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'swarm', '--url', crossbar.wsUrl, '--registry', 'observatory.registry',
-      '--agents', String(n), '--duration', String(seconds), '--seed', String(seed), '--json', recordFile, '--quiet',
-      ...(process.argv.includes('--observer') ? [] : ['--no-observer'])],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BUN, [
+      join(ROOT, 'bin/ocs-sim.ts'),
+      'swarm',
+      '--url',
+      crossbar.wsUrl,
+      '--registry',
+      'observatory.registry',
+      '--agents',
+      String(n),
+      '--duration',
+      String(seconds),
+      '--seed',
+      String(seed),
+      '--json',
+      recordFile,
+      '--quiet',
+      ...(process.argv.includes('--observer') ? [] : ['--no-observer']),
+    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     swarm = child;
     let swarmText = '';
     child.stdout!.on('data', (d: Buffer) => (swarmText += d.toString()));
@@ -255,7 +269,8 @@ function line(r: SizeResult): string {
   const kinds = Object.entries(r.mismatches).map(([k, v]) => `${v} ${k}`).join(', ') || '0 mismatches';
   return `${r.agents.toLocaleString('en-US').padStart(7)} agents | sent ${r.sentPerS.toFixed(0)}/s` +
     ` | to registry ${r.registryHeartbeatsPerS === null ? 'n/a' : `${r.registryHeartbeatsPerS.toFixed(0)}/s`}` +
-    (r.deliveredPercent === null ? '' : ` (observer ${r.deliveredPercent.toFixed(2)}%)`) + ` | CPU registry ${pct(r.registryCpu)}, crossbar worker ${pct(r.crossbarWorkerCpu)}` +
+    (r.deliveredPercent === null ? '' : ` (observer ${r.deliveredPercent.toFixed(2)}%)`) +
+    ` | CPU registry ${pct(r.registryCpu)}, crossbar worker ${pct(r.crossbarWorkerCpu)}` +
     ` (all ${pct(r.crossbarCpu)}), swarm ${pct(r.swarmCpu)} | op-change lag p50 ${ms(r.opChangeLagUs.p50)} p99 ${ms(r.opChangeLagUs.p99)}` +
     ` max ${ms(r.opChangeLagUs.max)} (${r.opChangeLagUs.count}) | expiry after timeout max ${ms(r.expiryLagUs.max)}` +
     ` | ${kinds} | ${r.tracked ? 'TRACKED' : 'NOT TRACKED'}`;

@@ -38,8 +38,13 @@ function percentile(sorted: number[], p: number): number {
 async function network(n: number) {
   const router = new Router({ realms: [REALM] });
   const registry = new RegistryAgent({
-    address: 'observatory.registry', addressRoot: 'observatory', clock: systemClock,
-    hostname: 'bench', pid: 1, agentTimeout: TIMEOUT, maxAgents: n + 10,
+    address: 'observatory.registry',
+    addressRoot: 'observatory',
+    clock: systemClock,
+    hostname: 'bench',
+    pid: 1,
+    agentTimeout: TIMEOUT,
+    maxAgents: n + 10,
   });
   // Time everything the registry does per heartbeat: ingest, publishing changes, listeners.
   const handlerMs = { value: 0 };

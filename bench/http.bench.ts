@@ -41,7 +41,12 @@ function stats(samples: number[]): { p50: number; p90: number; p99: number; max:
 const clock = new FakeClock();
 const router = new Router({ realms: [REALM] });
 const registryAgent = new RegistryAgent({
-  address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'bench', pid: 1, waitTime: 1e9,
+  address: 'observatory.registry',
+  addressRoot: 'observatory',
+  clock,
+  hostname: 'bench',
+  pid: 1,
+  waitTime: 1e9,
 });
 await registryAgent.join(await router.connect(REALM));
 const publisher: WampPeer = await router.connect(REALM);
@@ -51,8 +56,13 @@ const classes = ['FakeDataAgent', 'LakeshoreAgent', 'HWPSupervisor', 'ACUAgent',
 const addresses = Array.from({ length: AGENTS }, (_, i) => `observatory.agent-${i}`);
 const ops = addresses.map(() => ({ acq: 3, monitor: 3, set_values: 1, scan: 5 }));
 const feeds = addresses.map((address, i) => ({
-  agent_address: address, agg_params: {}, feed_name: 'heartbeat', address: `${address}.feeds.heartbeat`,
-  record: false, session_id: '1700000000.1', agent_class: classes[i % classes.length],
+  agent_address: address,
+  agg_params: {},
+  feed_name: 'heartbeat',
+  address: `${address}.feeds.heartbeat`,
+  record: false,
+  session_id: '1700000000.1',
+  agent_class: classes[i % classes.length],
 }));
 
 /** Every agent beats once; one second of registry time passes. */
@@ -208,17 +218,36 @@ const runtime = runtimeName();
 const f = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`);
 console.log(`http bench, ${runtime}, ${AGENTS} agents heartbeating:`);
 console.log(`  GET /api/agents/:address   p50 ${f(one.p50)}  p99 ${f(one.p99)}`);
-console.log(`  GET /api/agents (${AGENTS})  p50 ${f(all.p50)}  p90 ${f(all.p90)}  p99 ${f(all.p99)}  (${(allBytes / 1e6).toFixed(1)} MB; 1 Hz heartbeats spread over the second;` +
-  ` nothing cached: p50 ${f(cold.p50)})`);
-console.log(`  GET /metrics               p50 ${f(metrics.p50)}  p99 ${f(metrics.p99)}  (${metricsSeries} series, ${(metricsBytes / 1e6).toFixed(1)} MB;` +
-  ` 5% of agents change a code each second; nothing cached: p50 ${f(metricsCold.p50)})`);
-console.log(`  ${CLIENTS} SSE clients: every one of ${CHANGED} transitions/round received within p50 ${f(events.p50)}, ` +
-  `p99 ${f(events.p99)} of publishing the round's heartbeats (a heartbeat round alone: p50 ${f(beat.p50)}); dropped ${dropped}`);
+console.log(
+  `  GET /api/agents (${AGENTS})  p50 ${f(all.p50)}  p90 ${f(all.p90)}  p99 ${f(all.p99)}  (${
+    (allBytes / 1e6).toFixed(1)
+  } MB; 1 Hz heartbeats spread over the second;` +
+    ` nothing cached: p50 ${f(cold.p50)})`,
+);
+console.log(
+  `  GET /metrics               p50 ${f(metrics.p50)}  p99 ${f(metrics.p99)}  (${metricsSeries} series, ${(metricsBytes / 1e6).toFixed(1)} MB;` +
+    ` 5% of agents change a code each second; nothing cached: p50 ${f(metricsCold.p50)})`,
+);
+console.log(
+  `  ${CLIENTS} SSE clients: every one of ${CHANGED} transitions/round received within p50 ${f(events.p50)}, ` +
+    `p99 ${f(events.p99)} of publishing the round's heartbeats (a heartbeat round alone: p50 ${f(beat.p50)}); dropped ${dropped}`,
+);
 
 if (jsonOut !== null) {
   const record = {
-    bench: 'http', runtime, date: new Date().toISOString(), agents: AGENTS, clients: CLIENTS,
-    agentMs: one, allAgentsMs: all, allAgentsColdMs: cold, allAgentsBytes: allBytes, metricsMs: metrics, metricsColdMs: metricsCold, metricsBytes, metricsSeries,
+    bench: 'http',
+    runtime,
+    date: new Date().toISOString(),
+    agents: AGENTS,
+    clients: CLIENTS,
+    agentMs: one,
+    allAgentsMs: all,
+    allAgentsColdMs: cold,
+    allAgentsBytes: allBytes,
+    metricsMs: metrics,
+    metricsColdMs: metricsCold,
+    metricsBytes,
+    metricsSeries,
     events: { transitionsPerRound: CHANGED, rounds: ROUNDS, roundMs: events, heartbeatRoundMs: beat, dropped },
   };
   writeFileSync(jsonOut, JSON.stringify(record, null, 2) + '\n');

@@ -25,7 +25,12 @@ const runtime = g.Bun ? `bun ${g.Bun.version}` : g.Deno ? `deno ${g.Deno.version
 /** Lets the message pump finish; a microtask turn normally suffices, a timer turn if it yielded. */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-interface Result { agents: number; events: number; seconds: number; eventsPerSecond: number }
+interface Result {
+  agents: number;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
 
 async function run(agentCount: number): Promise<Result> {
   const router = new Router({ serialize });

@@ -36,13 +36,27 @@ async function drain(): Promise<void> {
 
 async function measure(n: number, seconds: number) {
   const scenario: Scenario = {
-    ...DEFAULT_SCENARIO, agents: n, jitter: 0.02, startsPerMin: 0, finishesPerMin: 0, failsPerMin: 0, degradesPerMin: 0,
-    crashPerMin: 0, hbOffPerMin: 0, connectConcurrency: 256, seed: 1,
+    ...DEFAULT_SCENARIO,
+    agents: n,
+    jitter: 0.02,
+    startsPerMin: 0,
+    finishesPerMin: 0,
+    failsPerMin: 0,
+    degradesPerMin: 0,
+    crashPerMin: 0,
+    hbOffPerMin: 0,
+    connectConcurrency: 256,
+    seed: 1,
   };
   const router = new Router({ realms: [REALM] });
   const registry = new RegistryAgent({
-    address: 'observatory.registry', addressRoot: 'observatory', clock: systemClock, hostname: 'bench', pid: 1,
-    maxAgents: n + 10, waitTime: 3600,
+    address: 'observatory.registry',
+    addressRoot: 'observatory',
+    clock: systemClock,
+    hostname: 'bench',
+    pid: 1,
+    maxAgents: n + 10,
+    waitTime: 3600,
   });
   const swarm = new Swarm(scenario, { clock: systemClock, connect: inProcessConnector(router, REALM) });
   const probe = new DeliveryProbe(swarm);
@@ -80,10 +94,19 @@ async function measure(n: number, seconds: number) {
   router.close();
   const rateShare = sentInWindow / (n * (wallMs / 1000));
   return {
-    agents: n, seconds: wallMs / 1000, setupSeconds: setupS,
-    heartbeatsPerSecond: sentInWindow / (wallMs / 1000), targetShare: rateShare,
-    sent, delivered, deliveredShare: delivered / sent, falseExpiries, mismatches: checker.stats.mismatches,
-    latencyUs: latency, cpuShare: (cpu.user + cpu.system) / 1000 / wallMs, rssBytes: rss,
+    agents: n,
+    seconds: wallMs / 1000,
+    setupSeconds: setupS,
+    heartbeatsPerSecond: sentInWindow / (wallMs / 1000),
+    targetShare: rateShare,
+    sent,
+    delivered,
+    deliveredShare: delivered / sent,
+    falseExpiries,
+    mismatches: checker.stats.mismatches,
+    latencyUs: latency,
+    cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
+    rssBytes: rss,
     sustained: rateShare >= 0.995 && delivered === sent && falseExpiries === 0,
   };
 }
@@ -107,5 +130,7 @@ for (const n of sizes) {
 }
 clearInterval(keepAlive);
 const out = process.argv.indexOf('--json');
-if (out >= 0) writeFileSync(process.argv[out + 1]!, JSON.stringify({ bench: 'swarm', runtime: runtimeName(), date: new Date().toISOString(), results }, null, 2));
+if (out >= 0) {
+  writeFileSync(process.argv[out + 1]!, JSON.stringify({ bench: 'swarm', runtime: runtimeName(), date: new Date().toISOString(), results }, null, 2));
+}
 process.exit(0);

@@ -147,7 +147,11 @@ const routerRuntime = `bun ${await new Promise<string>((resolve) => {
 
 // ---- (a) publish -> wildcard subscriber ----
 
-interface Throughput { eventsPerSecond: number; cpuMicrosPerEvent: number; seconds: number }
+interface Throughput {
+  eventsPerSecond: number;
+  cpuMicrosPerEvent: number;
+  seconds: number;
+}
 
 async function throughput(client: Client, url: string, events: number): Promise<Throughput> {
   const publisher = await client.connect(url);
@@ -155,7 +159,15 @@ async function throughput(client: Client, url: string, events: number): Promise<
   const topics = Array.from({ length: AGENTS }, (_, i) => `observatory.fake-data${i}.feeds.heartbeat`);
   const payloads = topics.map((topic, i) => [[
     { acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 },
-    { agent_address: `observatory.fake-data${i}`, agg_params: {}, feed_name: 'heartbeat', address: topic, record: false, session_id: '1700000000.123', agent_class: 'FakeDataAgent' },
+    {
+      agent_address: `observatory.fake-data${i}`,
+      agg_params: {},
+      feed_name: 'heartbeat',
+      address: topic,
+      record: false,
+      session_id: '1700000000.123',
+      agent_class: 'FakeDataAgent',
+    },
   ]]);
   let received = 0;
   let lastOps = 0;
@@ -169,11 +181,12 @@ async function throughput(client: Client, url: string, events: number): Promise<
       wake?.();
     }
   }, { match: 'wildcard' });
-  const until = (count: number) => new Promise<void>((resolve) => {
-    if (received >= count) return resolve();
-    wakeAt = count;
-    wake = resolve;
-  });
+  const until = (count: number) =>
+    new Promise<void>((resolve) => {
+      if (received >= count) return resolve();
+      wakeAt = count;
+      wake = resolve;
+    });
 
   let next = 0;
   const pump = async (n: number): Promise<void> => {
@@ -205,7 +218,10 @@ async function throughput(client: Client, url: string, events: number): Promise<
 
 // ---- (b) RPC ----
 
-interface Rpc { sequentialPerSecond: number; inFlight100PerSecond: number }
+interface Rpc {
+  sequentialPerSecond: number;
+  inFlight100PerSecond: number;
+}
 
 async function rpc(client: Client, url: string, calls: number): Promise<Rpc> {
   const callee = await client.connect(url);
@@ -321,15 +337,17 @@ async function autobahnDefaults(): Promise<Record<string, unknown>> {
   const defaults = new raw.Connection({ url: deadUrl, realm: REALM });
   // Same retry count as the default, with the delays shrunk so the probe takes milliseconds.
   let attempts = 0;
-  const lines = await consoleWritesDuring(() => new Promise<void>((resolve) => {
-    const probe = new raw.Connection({ url: deadUrl, realm: REALM, initial_retry_delay: 0.001, max_retry_delay: 0.002, use_es6_promises: true });
-    probe.onclose = (_reason, details) => {
-      attempts++;
-      if (!details.will_retry) resolve();
-      return undefined;
-    };
-    probe.open();
-  }));
+  const lines = await consoleWritesDuring(() =>
+    new Promise<void>((resolve) => {
+      const probe = new raw.Connection({ url: deadUrl, realm: REALM, initial_retry_delay: 0.001, max_retry_delay: 0.002, use_es6_promises: true });
+      probe.onclose = (_reason, details) => {
+        attempts++;
+        if (!details.will_retry) resolve();
+        return undefined;
+      };
+      probe.open();
+    })
+  );
   let giveUpSeconds = 0;
   for (let k = 0, delay = defaults._initial_retry_delay; k < defaults._max_retries; k++, delay *= defaults._retry_delay_growth) {
     giveUpSeconds += Math.min(delay, defaults._max_retry_delay);
@@ -339,7 +357,10 @@ async function autobahnDefaults(): Promise<Record<string, unknown>> {
   const inFlight: Record<string, string> = {};
   const rawCall = async (url: string) => {
     const connection = new raw.Connection({ url, realm: REALM, max_retries: 0, use_es6_promises: true });
-    const closed = new Promise<void>((resolve) => (connection.onclose = () => { resolve(); return true; }));
+    const closed = new Promise<void>((resolve) => (connection.onclose = () => {
+      resolve();
+      return true;
+    }));
     const session = await new Promise<Parameters<NonNullable<RawConnection['onopen']>>[0]>((resolve) => {
       connection.onopen = resolve;
       connection.open();
@@ -370,7 +391,8 @@ async function autobahnDefaults(): Promise<Record<string, unknown>> {
       const caller = await start(router.url);
       caller.call().then(
         () => (outcome = 'resolved'),
-        (error: unknown) => (outcome = `rejected (${String((error as { error?: string }).error ?? error)})`));
+        (error: unknown) => (outcome = `rejected (${String((error as { error?: string }).error ?? error)})`),
+      );
       await invokedPromise;
       await router.kill();
       await caller.closed;
@@ -405,29 +427,51 @@ try {
     const isNote = client === MSGPACK_NOTE;
     const events = isNote ? Math.min(EVENTS, 20_000) : EVENTS; // msgpack5 is ~10x slower: keep the note short
     const t = await throughput(client, routerProcess.url, events);
-    console.log(`${key.padEnd(17)} publish -> wildcard subscriber: ${fmt(t.eventsPerSecond)} events/s, client CPU ${t.cpuMicrosPerEvent.toFixed(2)} µs/event (${fmt(events)} in ${t.seconds.toFixed(2)} s)`);
+    console.log(
+      `${key.padEnd(17)} publish -> wildcard subscriber: ${fmt(t.eventsPerSecond)} events/s, client CPU ${t.cpuMicrosPerEvent.toFixed(2)} µs/event (${
+        fmt(events)
+      } in ${t.seconds.toFixed(2)} s)`,
+    );
     const r = isNote ? null : await rpc(client, routerProcess.url, CALLS);
     if (r) console.log(`${key.padEnd(17)} RPC: ${fmt(r.sequentialPerSecond)} calls/s sequential, ${fmt(r.inFlight100PerSecond)} calls/s with 100 in flight`);
     const heap = isNote ? null : await heapPerPublish(client, routerProcess.url);
-    if (!isNote) console.log(`${key.padEnd(17)} heap per publish(): ${heap === null ? `not measured (${g.Bun ? 'not measurable on Bun' : 'run with --expose-gc'})` : `${fmt(heap)} bytes`}`);
+    if (!isNote) {
+      console.log(
+        `${key.padEnd(17)} heap per publish(): ${
+          heap === null ? `not measured (${g.Bun ? 'not measurable on Bun' : 'run with --expose-gc'})` : `${fmt(heap)} bytes`
+        }`,
+      );
+    }
     results[key] = { throughput: t, rpc: r, heapBytesPerPublish: heap };
   }
   setAutobahnWarn(autobahnWarn);
   for (const client of CLIENTS) {
     const b = await behaviours(client);
     behaviour[client.name] = b;
-    console.log(`${client.name.padEnd(9)} console writes: ${b.consoleWritesOnLeave} on leave, ${b.consoleWritesOnRouterShutdown} on router shutdown${b.sampleLines.length ? ` (e.g. ${JSON.stringify(b.sampleLines[0])})` : ''}`);
+    console.log(
+      `${client.name.padEnd(9)} console writes: ${b.consoleWritesOnLeave} on leave, ${b.consoleWritesOnRouterShutdown} on router shutdown${
+        b.sampleLines.length ? ` (e.g. ${JSON.stringify(b.sampleLines[0])})` : ''
+      }`,
+    );
     console.log(`${client.name.padEnd(9)} publish of an unsendable payload (BigInt): ${b.unsendablePublish}`);
   }
 } finally {
   await routerProcess.stop();
 }
 const defaults = await autobahnDefaults();
-console.log(`autobahn defaults: gives up after ${String(defaults.defaultMaxRetries)} retries (~${String(defaults.defaultGivesUpAfterSeconds)} s with default delays); probe made ${String(defaults.probeConnectionAttempts)} attempts and ${String(defaults.probeConsoleWrites)} console writes`);
+console.log(
+  `autobahn defaults: gives up after ${String(defaults.defaultMaxRetries)} retries (~${
+    String(defaults.defaultGivesUpAfterSeconds)
+  } s with default delays); probe made ${String(defaults.probeConnectionAttempts)} attempts and ${String(defaults.probeConsoleWrites)} console writes`,
+);
 for (const [name, outcome] of Object.entries(defaults.callInFlightWhenRouterDies as Record<string, string>)) {
   console.log(`a call in flight when the router process is killed, ${name}: ${outcome}`);
 }
-console.log(`autobahn serializers: ${(defaults.serializers as string[]).join(', ')}; transports: ${(defaults.transports as string[]).join(', ')}. WampPeer: json over WebSocket`);
+console.log(
+  `autobahn serializers: ${(defaults.serializers as string[]).join(', ')}; transports: ${
+    (defaults.transports as string[]).join(', ')
+  }. WampPeer: json over WebSocket`,
+);
 
 const record = {
   bench: 'wamp-client',

@@ -3,9 +3,11 @@
 import { main } from '../sim/cli/main.ts';
 import { argv, exit, onShutdownSignal, readTextFile } from '../src/runtime/process.ts';
 
-exit(await main(argv(), {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-  readFile: readTextFile,
-  onShutdown: onShutdownSignal,
-}));
+exit(
+  await main(argv(), {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    readFile: readTextFile,
+    onShutdown: onShutdownSignal,
+  }),
+);

@@ -13,7 +13,11 @@ const targets = process.argv.slice(2);
 const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
 delete env.FORCE_COLOR;
 
-interface Tally { passed: number; failed: number; skipped: number }
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 function run(title: string, command: string, args: string[]): boolean {
   console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);
@@ -55,27 +59,35 @@ mkdirSync(JUNIT, { recursive: true });
 
 const typecheck = run('type-check (tsc)', 'tsc', ['-p', '.']) &&
   run('type-check (deno check)', 'deno', ['check', '--quiet', 'src', 'sim', 'test', 'bench']);
+// The formatter and linter (settings in deno.json): `deno fmt` fixes what the check finds.
+const style = run('format check (deno fmt)', 'deno', ['fmt', '--check', '--quiet']) && run('lint (deno lint)', 'deno', ['lint', '--quiet']);
 
-const nodeTargets = targets.length
-  ? targets.map((t) => (t.endsWith('.ts') ? t : `${t.replace(/\/$/, '')}/**/*.test.ts`))
-  : ['test/**/*.test.ts'];
+const nodeTargets = targets.length ? targets.map((t) => (t.endsWith('.ts') ? t : `${t.replace(/\/$/, '')}/**/*.test.ts`)) : ['test/**/*.test.ts'];
 const runners: [string, string, string[]][] = [
   ['node', 'node', [
-    '--test', '--test-concurrency=1', '--test-timeout=120000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=junit', `--test-reporter-destination=${join(JUNIT, 'node.xml')}`,
+    '--test',
+    '--test-concurrency=1',
+    '--test-timeout=120000',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=junit',
+    `--test-reporter-destination=${join(JUNIT, 'node.xml')}`,
     ...nodeTargets,
   ]],
-  ['bun', 'bun', ['test', '--timeout=120000', '--reporter=junit', `--reporter-outfile=${join(JUNIT, 'bun.xml')}`,
-    ...(targets.length ? targets.map((t) => `./${t}`) : ['./test'])]],
+  ['bun', 'bun', [
+    'test',
+    '--timeout=120000',
+    '--reporter=junit',
+    `--reporter-outfile=${join(JUNIT, 'bun.xml')}`,
+    ...(targets.length ? targets.map((t) => `./${t}`) : ['./test']),
+  ]],
   // --allow-all: the tests start Python agents and Chromium (playwright reads /proc, which Deno grants only so).
-  ['deno', 'deno', ['test', '--quiet', '--allow-all', `--junit-path=${join(JUNIT, 'deno.xml')}`,
-    ...(targets.length ? targets : ['test/'])]],
+  ['deno', 'deno', ['test', '--quiet', '--allow-all', `--junit-path=${join(JUNIT, 'deno.xml')}`, ...(targets.length ? targets : ['test/'])]],
 ];
 
 const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 const lines: string[] = [];
-let ok = typecheck;
+let ok = typecheck && style;
 for (const [name, command, args] of runners) {
   const exited = run(`tests on ${name}`, command, args);
   const t = tally(join(JUNIT, `${name}.xml`));
@@ -94,6 +106,7 @@ for (const [name, command, args] of runners) {
 
 console.log('\n=== summary');
 console.log(`type-check: ${typecheck ? 'ok' : 'FAILED'}`);
+console.log(`format and lint: ${style ? 'ok' : 'FAILED (run: npx deno fmt, then npx deno lint)'}`);
 for (const line of lines) console.log(line);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(ok ? 0 : 1);

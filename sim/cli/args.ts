@@ -21,7 +21,15 @@ export interface RouterArgs {
 const VALUE_FLAGS = new Set(['--host', '--port', '--path', '--realm', '--config', '--max-message-bytes']);
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
-  const args: RouterArgs = { host: '127.0.0.1', port: undefined, path: undefined, realm: undefined, config: undefined, maxMessageBytes: undefined, help: false };
+  const args: RouterArgs = {
+    host: '127.0.0.1',
+    port: undefined,
+    path: undefined,
+    realm: undefined,
+    config: undefined,
+    maxMessageBytes: undefined,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
@@ -34,15 +42,25 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
     switch (flag) {
-      case '--host': args.host = value; break;
-      case '--port': args.port = integer(flag, value, 0, 65535); break;
+      case '--host':
+        args.host = value;
+        break;
+      case '--port':
+        args.port = integer(flag, value, 0, 65535);
+        break;
       case '--path':
         if (!value.startsWith('/')) throw new UsageError(`--path must start with "/", not "${value}"`);
         args.path = value;
         break;
-      case '--realm': args.realm = value; break;
-      case '--config': args.config = value; break;
-      case '--max-message-bytes': args.maxMessageBytes = integer(flag, value, 1024, 2 ** 31); break;
+      case '--realm':
+        args.realm = value;
+        break;
+      case '--config':
+        args.config = value;
+        break;
+      case '--max-message-bytes':
+        args.maxMessageBytes = integer(flag, value, 1024, 2 ** 31);
+        break;
     }
   }
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {

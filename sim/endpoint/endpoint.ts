@@ -82,7 +82,16 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
   });
   if (config) router.authorize = authorizeByRoles(config.realms);
 
-  const stats: EndpointStats = { calls: 0, publishes: 0, badRequests: 0, connectionsOpened: 0, connectionsOpen: 0, refusedUpgrades: 0, badFrames: 0, socketErrors: 0 };
+  const stats: EndpointStats = {
+    calls: 0,
+    publishes: 0,
+    badRequests: 0,
+    connectionsOpened: 0,
+    connectionsOpen: 0,
+    refusedUpgrades: 0,
+    badFrames: 0,
+    socketErrors: 0,
+  };
   const app = new Hono();
   const sessions: WampSession[] = [];
   const roles = new Map<string, string>();

@@ -151,17 +151,17 @@ export class Broker {
     let delivered = 0;
     for (let s = 0; s < subscriptions.length; s++) {
       const subscription = subscriptions[s] as Subscription;
-      const details =
-        subscription.match === 'exact'
-          ? publisher === undefined ? NO_DETAILS : { publisher }
-          : publisher === undefined ? { topic } : { topic, publisher };
+      const details = subscription.match === 'exact'
+        ? publisher === undefined ? NO_DETAILS : { publisher }
+        : publisher === undefined
+        ? { topic }
+        : { topic, publisher };
       // One EVENT per subscription, shared by its subscribers (zero-copy in memory).
-      const event =
-        length === 6
-          ? [MessageType.EVENT, subscription.id, publication, details, args, kwargs]
-          : length === 5
-            ? [MessageType.EVENT, subscription.id, publication, details, args]
-            : [MessageType.EVENT, subscription.id, publication, details];
+      const event = length === 6
+        ? [MessageType.EVENT, subscription.id, publication, details, args, kwargs]
+        : length === 5
+        ? [MessageType.EVENT, subscription.id, publication, details, args]
+        : [MessageType.EVENT, subscription.id, publication, details];
       const subscribers = subscription.subscribers;
       for (let i = 0; i < subscribers.length; i++) {
         const receiver = subscribers[i] as RouterSession;

@@ -146,10 +146,7 @@ export class Dealer {
     session.calls.set(request, invocation);
     // Pattern registrations learn the concrete procedure; the caller only if it asks to be disclosed.
     const caller = options.disclose_me === true ? session.id : undefined;
-    const details =
-      match === 'exact'
-        ? caller === undefined ? NO_DETAILS : { caller }
-        : caller === undefined ? { procedure } : { procedure, caller };
+    const details = match === 'exact' ? caller === undefined ? NO_DETAILS : { caller } : caller === undefined ? { procedure } : { procedure, caller };
     const invocationMessage: unknown[] = [MessageType.INVOCATION, invocation.id, registrationId, details];
     if (args !== undefined) invocationMessage.push(args);
     if (kwargs !== undefined) invocationMessage.push(kwargs);

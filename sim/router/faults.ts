@@ -267,7 +267,7 @@ export class RouterFaults {
 
   #update(): void {
     const on = this.#drops.length > 0 || this.#delays.length > 0 || this.#links.size > 0;
-    if (on !== this.#on) this.#setOn((this.#on = on));
+    if (on !== this.#on) this.#setOn(this.#on = on);
   }
 }
 

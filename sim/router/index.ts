@@ -94,7 +94,7 @@ export class Router {
       core: this.#core,
       realmFor: (name) => {
         let realm = this.#realms.get(name);
-        if (!realm && this.#autoCreateRealms) this.#realms.set(name, (realm = new Realm(name, this.#core)));
+        if (!realm && this.#autoCreateRealms) this.#realms.set(name, realm = new Realm(name, this.#core));
         return realm;
       },
       newSessionId: () => randomSessionId((id) => this.#sessions.has(id)),

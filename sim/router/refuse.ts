@@ -20,7 +20,9 @@ export function refused(
   if (authorize === undefined || authorize(session, action, uri)) return false;
   core.stats.notAuthorized++;
   session.sendError(requestType, request, WampErrors.notAuthorized, [
-    `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to ${WHAT[action]} "${uri}" on realm "${session.realm}"`,
+    `session (session_id=${session.id}, authid="${session.authid}", authrole="${session.authrole}") is not authorized to ${
+      WHAT[action]
+    } "${uri}" on realm "${session.realm}"`,
   ]);
   return true;
 }

@@ -32,7 +32,9 @@ const CLOSED = 2;
 /** Roles a router announces in WELCOME. */
 const ROUTER_ROLES = Object.freeze({
   broker: { features: { pattern_based_subscription: true, publisher_exclusion: true, publisher_identification: true, session_meta_api: true } },
-  dealer: { features: { pattern_based_registration: true, caller_identification: true, call_canceling: true, progressive_call_results: true, session_meta_api: true } },
+  dealer: {
+    features: { pattern_based_registration: true, caller_identification: true, call_canceling: true, progressive_call_results: true, session_meta_api: true },
+  },
 });
 
 export class RouterSession implements SessionInfo {
@@ -124,14 +126,30 @@ export class RouterSession implements SessionInfo {
   #dispatch(message: unknown[]): void {
     const realm = this.#realm as Realm;
     switch (message[0]) {
-      case MessageType.PUBLISH: realm.broker.publish(this, message); return;
-      case MessageType.YIELD: realm.dealer.yieldResult(this, message); return;
-      case MessageType.CALL: realm.dealer.call(this, message); return;
-      case MessageType.SUBSCRIBE: realm.broker.subscribe(this, message); return;
-      case MessageType.UNSUBSCRIBE: realm.broker.unsubscribe(this, message); return;
-      case MessageType.REGISTER: realm.dealer.register(this, message); return;
-      case MessageType.UNREGISTER: realm.dealer.unregister(this, message); return;
-      case MessageType.CANCEL: realm.dealer.cancel(this, message); return;
+      case MessageType.PUBLISH:
+        realm.broker.publish(this, message);
+        return;
+      case MessageType.YIELD:
+        realm.dealer.yieldResult(this, message);
+        return;
+      case MessageType.CALL:
+        realm.dealer.call(this, message);
+        return;
+      case MessageType.SUBSCRIBE:
+        realm.broker.subscribe(this, message);
+        return;
+      case MessageType.UNSUBSCRIBE:
+        realm.broker.unsubscribe(this, message);
+        return;
+      case MessageType.REGISTER:
+        realm.dealer.register(this, message);
+        return;
+      case MessageType.UNREGISTER:
+        realm.dealer.unregister(this, message);
+        return;
+      case MessageType.CANCEL:
+        realm.dealer.cancel(this, message);
+        return;
       case MessageType.ERROR:
         if (message[1] !== MessageType.INVOCATION) {
           this.protocolViolation(`ERROR for a ${messageName(message[1])} cannot come from a client.`);

@@ -94,8 +94,10 @@ export class Checker {
   /** Subscribe to the feed and start polling through `session`. */
   async attach(session: WampSession): Promise<void> {
     this.#session = session;
-    this.#subscription = await session.subscribe(`${this.#options.registry}.feeds.agent_operations`,
-      (args) => this.observeFeed(args, this.#options.clock.now()));
+    this.#subscription = await session.subscribe(
+      `${this.#options.registry}.feeds.agent_operations`,
+      (args) => this.observeFeed(args, this.#options.clock.now()),
+    );
     if (this.#options.poll > 0) this.#schedulePoll();
   }
 
@@ -163,8 +165,14 @@ export class Checker {
       if (s.seenExpiredAt !== null) {
         this.#decided.add(s);
         if (s.seenExpiredAt > due + EPSILON) {
-          found.push(this.#mismatch('late-expiry', s.member, now,
-            `reported expired ${(s.seenExpiredAt - s.start).toFixed(2)} s after its last heartbeat (${s.kind}); allowed ${timeout + tolerance} s`));
+          found.push(
+            this.#mismatch(
+              'late-expiry',
+              s.member,
+              now,
+              `reported expired ${(s.seenExpiredAt - s.start).toFixed(2)} s after its last heartbeat (${s.kind}); allowed ${timeout + tolerance} s`,
+            ),
+          );
         }
         continue;
       }
@@ -172,16 +180,28 @@ export class Checker {
       this.#decided.add(s);
       // A silence that ended before the deadline need not have been reported.
       if (s.end !== null && s.end < due) continue;
-      found.push(this.#mismatch('missed-expiry', s.member, now,
-        `not reported expired within ${timeout + tolerance} s of its last heartbeat (${s.kind} at ${s.start.toFixed(3)})`));
+      found.push(
+        this.#mismatch(
+          'missed-expiry',
+          s.member,
+          now,
+          `not reported expired within ${timeout + tolerance} s of its last heartbeat (${s.kind} at ${s.start.toFixed(3)})`,
+        ),
+      );
     }
     const pending = this.#swarm.truth.pendingOpChanges;
     for (const [field, list] of pending) {
       const late = list.filter((c) => c.sentAt + tolerance < now);
       if (late.length === 0) continue;
       for (const c of late) {
-        found.push(this.#mismatch('op-change-not-seen', c.member, now,
-          `op "${c.opName}" changed to ${c.code} in the heartbeat at ${c.sentAt.toFixed(3)}, not on agent_operations within ${tolerance} s`));
+        found.push(
+          this.#mismatch(
+            'op-change-not-seen',
+            c.member,
+            now,
+            `op "${c.opName}" changed to ${c.code} in the heartbeat at ${c.sentAt.toFixed(3)}, not on agent_operations within ${tolerance} s`,
+          ),
+        );
       }
       const rest = list.filter((c) => c.sentAt + tolerance >= now);
       if (rest.length === 0) pending.delete(field);
@@ -223,8 +243,12 @@ export class Checker {
       return;
     }
     const last = this.#swarm.truth.lastBeat[member];
-    this.#mismatch('false-expiry', member, t,
-      `reported expired at ${t.toFixed(3)} while heartbeating (last heartbeat sent at ${last?.toFixed(3)}, timeout ${timeout} s)`);
+    this.#mismatch(
+      'false-expiry',
+      member,
+      t,
+      `reported expired at ${t.toFixed(3)} while heartbeating (last heartbeat sent at ${last?.toFixed(3)}, timeout ${timeout} s)`,
+    );
   }
 
   /** The silence of `member` that began by `from` and lasted until at least `until`. */

@@ -148,8 +148,13 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   try {
     if (router) {
       registry = new RegistryAgent({
-        address: registryAddress!, addressRoot: scenario.root, clock, hostname: 'swarm', pid: process.pid,
-        agentTimeout: scenario.timeout, maxAgents: Math.max(100_000, scenario.agents * 2 + 1000),
+        address: registryAddress!,
+        addressRoot: scenario.root,
+        clock,
+        hostname: 'swarm',
+        pid: process.pid,
+        agentTimeout: scenario.timeout,
+        maxAgents: Math.max(100_000, scenario.agents * 2 + 1000),
       });
       // Time heartbeats where the registry receives them.
       registry.heartbeatHandler = probe.wrap(registry.heartbeatHandler);
@@ -189,8 +194,13 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     const now = clock.now();
     const rate = sampler.sample(swarm.stats.heartbeatsSent, now);
     const line = progressLine({
-      elapsed: now - t0, up: swarm.stats.up, agents: swarm.stats.agents, expired: checker?.reportedExpired ?? null,
-      heartbeatsPerSecond: rate, sent: swarm.stats.heartbeatsSent, delivered: observed ? probe.delivered : null,
+      elapsed: now - t0,
+      up: swarm.stats.up,
+      agents: swarm.stats.agents,
+      expired: checker?.reportedExpired ?? null,
+      heartbeatsPerSecond: rate,
+      sent: swarm.stats.heartbeatsSent,
+      delivered: observed ? probe.delivered : null,
       errors: swarm.stats.connectErrors + (checker ? checker.stats.mismatches + checker.stats.pollErrors : 0),
     });
     if (flags.has('--quiet')) return;
@@ -221,11 +231,19 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   }
   const sent = swarm.stats.heartbeatsSent;
   const record: RunRecord = {
-    bench: 'swarm', runtime: runtimeName(), date: new Date().toISOString(), mode, scenario, seconds,
+    bench: 'swarm',
+    runtime: runtimeName(),
+    date: new Date().toISOString(),
+    mode,
+    scenario,
+    seconds,
     swarm: { ...swarm.stats },
     heartbeatRate: sampler.summary(),
     delivery: {
-      sent, delivered: observed ? probe.delivered : null, percent: observed && sent > 0 ? (100 * probe.delivered) / sent : null, lagged: probe.lagged,
+      sent,
+      delivered: observed ? probe.delivered : null,
+      percent: observed && sent > 0 ? (100 * probe.delivered) / sent : null,
+      lagged: probe.lagged,
       measuredAt: inProcess ? 'registry heartbeat handler' : 'own wildcard subscription',
     },
     latency: { ...probe.latency.summary(), unit: 'us', measuredAt: inProcess ? 'agent publish -> registry handler' : 'agent publish -> router -> subscriber' },
@@ -236,7 +254,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     rssBytes: rss,
   };
   for (const line of summaryLines(record)) io.out(line);
-  if (checker) for (const line of mismatchLines(checker.mismatches.slice(0, 20), checker.stats.mismatches)) io.err(line);
+  if (checker) { for (const line of mismatchLines(checker.mismatches.slice(0, 20), checker.stats.mismatches)) io.err(line); }
   const json = flags.get('--json');
   if (json !== undefined) writeFileSync(json, `${JSON.stringify(record, null, 2)}\n`);
 

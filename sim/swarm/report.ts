@@ -93,31 +93,45 @@ export function summaryLines(r: RunRecord): string[] {
   const rate = r.heartbeatRate;
   const lines = [
     `Swarm: ${int(s.heartbeatsSent)} heartbeats in ${r.seconds.toFixed(1)} s from ${int(r.scenario.agents)} agents at ${r.scenario.rate} Hz` +
-      ` (seed ${r.scenario.seed}, ${r.mode}, ${r.runtime})`,
+    ` (seed ${r.scenario.seed}, ${r.mode}, ${r.runtime})`,
     `  Heartbeats sent:  ${int(rate.avg)} msgs/sec | min ${int(rate.min)} | avg ${int(rate.avg)} | max ${int(rate.max)} | stddev ${int(rate.stddev)}`,
   ];
   const d = r.delivery;
-  lines.push(d.delivered === null
-    ? '  Delivered:        not measured'
-    : `  Delivered:        ${int(d.delivered)} / ${int(d.sent)} (${pct(d.delivered, d.sent)}), ${int(d.lagged)} behind by a beat (${d.measuredAt})`);
+  lines.push(
+    d.delivered === null
+      ? '  Delivered:        not measured'
+      : `  Delivered:        ${int(d.delivered)} / ${int(d.sent)} (${pct(d.delivered, d.sent)}), ${int(d.lagged)} behind by a beat (${d.measuredAt})`,
+  );
   const l = r.latency;
-  lines.push(l.count === 0
-    ? '  Latency:          not measured'
-    : `  Latency:          p50 ${ms(l.p50)} | p90 ${ms(l.p90)} | p99 ${ms(l.p99)} | p99.9 ${ms(l.p999)} | max ${ms(l.max)} (${int(l.count)} timed, ${l.measuredAt})`);
-  lines.push(`  Agents:           ${int(s.agents)} addresses, ${int(s.up)} up; ${int(s.crashes)} crashes, ${int(s.restarts)} restarts,` +
-    ` ${int(s.hbOffWindows)} heartbeat-off, ${int(s.partitions)} partitions, ${int(s.churned)} churned, ${int(s.connectErrors)} connect errors`);
-  lines.push(`  Operations:       starts ${int(s.starts)} | finishes ${int(s.finishes)} | fails ${int(s.fails)} | degrades ${int(s.degrades)}` +
-    (s.dataPublishes > 0 ? ` | data samples ${int(s.dataPublishes)}` : ''));
+  lines.push(
+    l.count === 0
+      ? '  Latency:          not measured'
+      : `  Latency:          p50 ${ms(l.p50)} | p90 ${ms(l.p90)} | p99 ${ms(l.p99)} | p99.9 ${ms(l.p999)} | max ${ms(l.max)} (${
+        int(l.count)
+      } timed, ${l.measuredAt})`,
+  );
+  lines.push(
+    `  Agents:           ${int(s.agents)} addresses, ${int(s.up)} up; ${int(s.crashes)} crashes, ${int(s.restarts)} restarts,` +
+      ` ${int(s.hbOffWindows)} heartbeat-off, ${int(s.partitions)} partitions, ${int(s.churned)} churned, ${int(s.connectErrors)} connect errors`,
+  );
+  lines.push(
+    `  Operations:       starts ${int(s.starts)} | finishes ${int(s.finishes)} | fails ${int(s.fails)} | degrades ${int(s.degrades)}` +
+      (s.dataPublishes > 0 ? ` | data samples ${int(s.dataPublishes)}` : ''),
+  );
   const c = r.checker;
   if (c) {
-    lines.push(`  Registry check:   ${c.pass ? 'PASS' : 'FAIL'} (${c.registry}): ${int(c.expiriesSeen)} expiries seen,` +
-      ` ${int(c.opChangesSeen)} op changes seen, ${int(c.mismatches)} mismatches (${int(c.polls)} polls, ${int(c.pollErrors)} failed)`);
+    lines.push(
+      `  Registry check:   ${c.pass ? 'PASS' : 'FAIL'} (${c.registry}): ${int(c.expiriesSeen)} expiries seen,` +
+        ` ${int(c.opChangesSeen)} op changes seen, ${int(c.mismatches)} mismatches (${int(c.polls)} polls, ${int(c.pollErrors)} failed)`,
+    );
     const lag = r.registryLag;
     if (lag && lag.opChange.count + lag.expiryAfterTimeout.count > 0) {
       const o = lag.opChange;
       const e = lag.expiryAfterTimeout;
-      lines.push(`  Registry lag:     op changes p50 ${ms(o.p50)} | p99 ${ms(o.p99)} | max ${ms(o.max)} (${int(o.count)});` +
-        ` expiries after the timeout p50 ${ms(e.p50)} | max ${ms(e.max)} (${int(e.count)})`);
+      lines.push(
+        `  Registry lag:     op changes p50 ${ms(o.p50)} | p99 ${ms(o.p99)} | max ${ms(o.max)} (${int(o.count)});` +
+          ` expiries after the timeout p50 ${ms(e.p50)} | max ${ms(e.max)} (${int(e.count)})`,
+      );
     }
   } else {
     lines.push('  Registry check:   off (no --registry)');

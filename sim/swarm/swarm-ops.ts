@@ -6,9 +6,27 @@ import type { OCSAgent } from '../../src/agent/agent.ts';
 import type { OpSession } from '../../src/agent/op-session.ts';
 
 const NAMES = [
-  'acq', 'count', 'set_heartbeat', 'delay_task', 'init', 'stream', 'monitor', 'calibrate', 'set_voltage',
-  'set_temperature', 'servo', 'scan', 'record', 'home', 'move', 'bias_step', 'tune', 'sweep', 'reset',
-  'log_data', 'check_status',
+  'acq',
+  'count',
+  'set_heartbeat',
+  'delay_task',
+  'init',
+  'stream',
+  'monitor',
+  'calibrate',
+  'set_voltage',
+  'set_temperature',
+  'servo',
+  'scan',
+  'record',
+  'home',
+  'move',
+  'bias_step',
+  'tune',
+  'sweep',
+  'reset',
+  'log_data',
+  'check_status',
 ];
 
 const namesByCount = new Map<number, readonly string[]>();

@@ -10,7 +10,7 @@ import type { Feed } from '../../src/agent/feed.ts';
 import type { Connector, SwarmConnection } from './connection.ts';
 import { drawOpCount } from './op-count.ts';
 import { Random } from './random.ts';
-import { type Scenario, periodSeconds } from './scenario.ts';
+import { periodSeconds, type Scenario } from './scenario.ts';
 import { HeartbeatScheduler } from './scheduler.ts';
 import { opNames, SwarmOps } from './swarm-ops.ts';
 import { GroundTruth, type SilenceKind } from './truth.ts';
@@ -77,8 +77,20 @@ export class Swarm {
   readonly scenario: Scenario;
   readonly truth = new GroundTruth();
   readonly stats: SwarmStats = {
-    agents: 0, up: 0, heartbeatsSent: 0, dataPublishes: 0, starts: 0, finishes: 0, fails: 0, degrades: 0,
-    crashes: 0, restarts: 0, hbOffWindows: 0, partitions: 0, churned: 0, connectErrors: 0,
+    agents: 0,
+    up: 0,
+    heartbeatsSent: 0,
+    dataPublishes: 0,
+    starts: 0,
+    finishes: 0,
+    fails: 0,
+    degrades: 0,
+    crashes: 0,
+    restarts: 0,
+    hbOffWindows: 0,
+    partitions: 0,
+    churned: 0,
+    connectErrors: 0,
   };
   readonly events: string[] = [];
   readonly hrNow: () => number;
@@ -185,9 +197,17 @@ export class Swarm {
     const address = `${this.scenario.root}.${name}`;
     const count = this.scenario.ops === 'realistic' ? drawOpCount(this.#shapes) : this.scenario.ops;
     const member: Member = {
-      index, address, topic: `${address}.feeds.heartbeat`, opNames: opNames(count),
+      index,
+      address,
+      topic: `${address}.feeds.heartbeat`,
+      opNames: opNames(count),
       dataFeed: this.scenario.dataFeed > 0 && this.#shapes.next() < this.scenario.dataFeed,
-      state: CONNECTING, agent: null, connection: null, feed: null, snapshot: null, dirty: false,
+      state: CONNECTING,
+      agent: null,
+      connection: null,
+      feed: null,
+      snapshot: null,
+      dirty: false,
     };
     this.#members.push(member);
     this.#byAddress.set(address, index);
@@ -202,7 +222,11 @@ export class Swarm {
     const m = this.#members[index]!;
     m.state = CONNECTING;
     const agent = new OCSAgent({
-      address: m.address, agentClass: 'SwarmAgent', clock: this.#clock, hostname: 'swarm', pid: 100000 + index,
+      address: m.address,
+      agentClass: 'SwarmAgent',
+      clock: this.#clock,
+      hostname: 'swarm',
+      pid: 100000 + index,
       heartbeatTimer: false,
     });
     this.#ops.register(agent, m.opNames);

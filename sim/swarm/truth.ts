@@ -85,7 +85,7 @@ export class GroundTruth {
     const s: Silence = { member, kind, start, end: null, seenExpiredAt: null };
     this.#open.set(member, s);
     let list = this.silences.get(member);
-    if (!list) this.silences.set(member, (list = []));
+    if (!list) this.silences.set(member, list = []);
     list.push(s);
   }
 
@@ -103,7 +103,7 @@ export class GroundTruth {
   opChangeSent(field: string, change: OpChange): void {
     this.opChangesSent++;
     let list = this.pendingOpChanges.get(field);
-    if (!list) this.pendingOpChanges.set(field, (list = []));
+    if (!list) this.pendingOpChanges.set(field, list = []);
     list.push(change);
   }
 

@@ -152,8 +152,7 @@ function asMessage(message: unknown): Record<string, unknown> {
   throw new PyError('TypeError', `'${pyTypeName(message)}' object is not subscriptable`);
 }
 
-const isScalar = (v: unknown): boolean =>
-  typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint';
+const isScalar = (v: unknown): boolean => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint';
 
 /** Python `verify_message_data_type`: float/int/str/bool, or a list of them. */
 export function dataTypeProblem(value: unknown): string | null {

@@ -10,6 +10,7 @@ import { getParam, type ParamList } from './params.ts';
  * the messages, `ok` becomes `success`. Throwing a ParamError ends the session
  * with `ERROR: msg`; any other throw, or another return shape, with `CRASH: ...`.
  */
+// deno-lint-ignore no-explicit-any -- an op body declares its own params type; the table holds them all
 export type OpBody<P = any> = (session: OpSession, params: P) => unknown;
 /** A stopper/aborter; its return value only goes to the log, as in Python. */
 export type OpStopper = (session: OpSession, params: unknown) => unknown;

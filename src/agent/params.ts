@@ -29,6 +29,7 @@ export interface ParamSpec {
   castName?: string;
   choices?: readonly unknown[];
   /** A falsy return fails the param. */
+  // deno-lint-ignore no-explicit-any -- a check is written for the cast type of its own param
   check?: (value: any) => unknown;
   /** Default true: `null` counts as unset. */
   treatNoneAsMissing?: boolean;

@@ -5,7 +5,7 @@
 // option. Unlike argparse it stops at the first problem.
 
 import { ConfigError } from './errors.ts';
-import { OPTIONS, SHORT_ALIASES, optionFor } from './options.ts';
+import { optionFor, OPTIONS, SHORT_ALIASES } from './options.ts';
 import type { OptionSpec } from './options.ts';
 import { convertValue } from './values.ts';
 

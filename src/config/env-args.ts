@@ -3,7 +3,7 @@
 // unchanged. As there, the command line wins (ocs/agent_cli.py main).
 
 import { parseArgv } from './argv.ts';
-import type { ArgValues, ArgValue } from './argv.ts';
+import type { ArgValue, ArgValues } from './argv.ts';
 
 export const ENVIRONMENT_ARGUMENTS: Readonly<Record<string, string>> = {
   INSTANCE_ID: '--instance-id',

@@ -2,11 +2,11 @@
 
 export { loadRegistryConfig } from './load.ts';
 export type { ConfigDeps } from './load.ts';
-export type { RegistryConfig, HttpApiOptions, SimOptions } from './registry-config.ts';
+export type { HttpApiOptions, RegistryConfig, SimOptions } from './registry-config.ts';
 export { DEFAULTS, SIM_DEFAULTS } from './registry-config.ts';
 export { ConfigError, HelpRequested } from './errors.ts';
 export { helpText } from './help.ts';
-export { wantsHelp, parseArgv } from './argv.ts';
+export { parseArgv, wantsHelp } from './argv.ts';
 export type { ArgValue, ArgValues } from './argv.ts';
 export { OPTIONS } from './options.ts';
-export type { OptionSpec, OptionKind } from './options.ts';
+export type { OptionKind, OptionSpec } from './options.ts';

@@ -70,14 +70,14 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
   const simFallback = sim && !site;
 
   const hub = str(args, '--site-hub') ?? site?.host.wampServer ?? site?.hub.wampServer ?? null;
-  const realm = str(args, '--site-realm') ?? site?.host.wampRealm ?? site?.hub.wampRealm
-    ?? (simFallback ? SIM_DEFAULTS.realm : null);
-  const addressRoot = str(args, '--address-root') ?? site?.hub.addressRoot
-    ?? (simFallback ? SIM_DEFAULTS.addressRoot : null);
+  const realm = str(args, '--site-realm') ?? site?.host.wampRealm ?? site?.hub.wampRealm ??
+    (simFallback ? SIM_DEFAULTS.realm : null);
+  const addressRoot = str(args, '--address-root') ?? site?.hub.addressRoot ??
+    (simFallback ? SIM_DEFAULTS.addressRoot : null);
   // With a site config the instance is always known; an --instance-id inside
   // its own arguments does not rename it (Python appends the matched id).
-  const instanceId = str(commandLine, '--instance-id') ?? site?.instance.instanceId
-    ?? (simFallback ? SIM_DEFAULTS.instanceId : null);
+  const instanceId = str(commandLine, '--instance-id') ?? site?.instance.instanceId ??
+    (simFallback ? SIM_DEFAULTS.instanceId : null);
 
   const missing: Array<readonly [flag: string, key: string]> = [];
   if (hub === null && !sim) missing.push(['--site-hub', 'hub.wamp_server']);
@@ -87,9 +87,7 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
   if (missing.length > 0 || realm === null || addressRoot === null || instanceId === null) {
     const flags = englishList(missing.map(([flag]) => flag));
     throw new ConfigError(
-      site
-        ? `Missing ${englishList(missing.map(([, key]) => key))} in "${site.path}" (or pass ${flags})`
-        : `Missing ${flags} (needed with --site none)`,
+      site ? `Missing ${englishList(missing.map(([, key]) => key))} in "${site.path}" (or pass ${flags})` : `Missing ${flags} (needed with --site none)`,
     );
   }
 

@@ -15,7 +15,6 @@ const SLOT = 3;
 /** Linear probing stays short at this load, and 100k agents fit 2^17 slots (1.5 MB). */
 const MAX_LOAD = 0.8;
 
-
 export class AddressIndex {
   readonly #seed: number;
   #slots: Int32Array;

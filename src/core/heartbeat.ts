@@ -40,7 +40,6 @@ export interface PreviousOps {
 
 const NO_PREVIOUS: PreviousOps = { opNames: [], packedCodes: 0, bigCodes: null };
 
-
 /**
  * Validate the event shape and the feed of `(topic, args)` into `out`: null
  * when well-formed, else the rejection. The caller then checks the topic
@@ -143,7 +142,7 @@ export function readOpCodes(out: HeartbeatScratch, limits: HeartbeatLimits, prev
     n++;
   }
   // Fewer ops than before, all repeated: `names` still needs them.
-  if (sameNames && n !== prevNames.length) for (let i = 0; i < n; i++) names[i] = prevNames[i] as string;
+  if (sameNames && n !== prevNames.length) { for (let i = 0; i < n; i++) names[i] = prevNames[i] as string; }
   out.opCount = n;
   out.sameNames = sameNames && n === prevNames.length;
   out.sameCodes = out.sameNames && (n <= 13 ? packed === previous.packedCodes : sameBigCodes);

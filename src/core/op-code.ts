@@ -12,8 +12,14 @@ export const OpCode = {
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 
 export const OP_CODE_NAMES: Readonly<Record<number, string>> = {
-  1: 'NONE', 2: 'STARTING', 3: 'RUNNING', 4: 'STOPPING',
-  5: 'SUCCEEDED', 6: 'FAILED', 7: 'EXPIRED', 8: 'DEGRADED',
+  1: 'NONE',
+  2: 'STARTING',
+  3: 'RUNNING',
+  4: 'STOPPING',
+  5: 'SUCCEEDED',
+  6: 'FAILED',
+  7: 'EXPIRED',
+  8: 'DEGRADED',
 };
 
 export function isOpCode(value: unknown): value is OpCode {

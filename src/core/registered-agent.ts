@@ -181,7 +181,6 @@ export class RegisteredAgent implements EncodedAgent {
   collides(owner: string): void {
     this.#store.collidesWith.set(this.#index, owner);
   }
-
 }
 
 const SMOOTHING = 0.1;

@@ -7,15 +7,7 @@ import { AddressIndex } from './address-index.ts';
 import { AgentStore } from './agent-store.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
-import {
-  DEFAULT_LIMITS,
-  type HeartbeatLimits,
-  HeartbeatScratch,
-  newAgentProblem,
-  readFeed,
-  readOpCodes,
-  topicMismatch,
-} from './heartbeat.ts';
+import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem, readFeed, readOpCodes, topicMismatch } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
 import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 import { fnv1a } from './string-hash.ts';

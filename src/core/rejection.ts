@@ -2,15 +2,15 @@
 // changes no state.
 
 export const REJECTION_REASONS = [
-  'malformed_event',      // args is not [[op_codes, feed]]
-  'bad_op_codes',         // op_codes is not an object
-  'bad_op_name',          // an op name is empty, too long or reserved
-  'bad_op_code',          // a code is not an integer 1..8
-  'too_many_ops',         // more ops than the limit
-  'bad_feed',             // feed is not an object, or a field has the wrong type or size
-  'bad_address',          // agent_address is not "{root}.{instance_id}"
-  'topic_mismatch',       // topic is not "{agent_address}.feeds.heartbeat" (spoofing)
-  'registry_full',        // a new agent while the table is at its maximum size
+  'malformed_event', // args is not [[op_codes, feed]]
+  'bad_op_codes', // op_codes is not an object
+  'bad_op_name', // an op name is empty, too long or reserved
+  'bad_op_code', // a code is not an integer 1..8
+  'too_many_ops', // more ops than the limit
+  'bad_feed', // feed is not an object, or a field has the wrong type or size
+  'bad_address', // agent_address is not "{root}.{instance_id}"
+  'topic_mismatch', // topic is not "{agent_address}.feeds.heartbeat" (spoofing)
+  'registry_full', // a new agent while the table is at its maximum size
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -27,7 +27,7 @@ const CLOSE = UTF8.encode(']}');
 
 /** `{...head, "agents": [entries]}` as a UTF-8 stream; `head` is a JSON object's text. */
 export function listStream(head: string, entries: readonly Uint8Array[]): ReadableStream<Uint8Array> {
-  return streamParts(UTF8.encode(`${head.slice(0, -1)},"agents":[`), entries, 0x2c /* , */, CLOSE);
+  return streamParts(UTF8.encode(`${head.slice(0, -1)},"agents":[`), entries, 0x2c, /* , */ CLOSE);
 }
 
 export class AgentListCache {

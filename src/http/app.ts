@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../core/clock.ts';
-import { OP_CODE_NAMES, type AgentChange, type Rejection, type Registry } from '../core/index.ts';
+import { type AgentChange, OP_CODE_NAMES, type Registry, type Rejection } from '../core/index.ts';
 import { AgentListCache, type AgentListOptions, listStream } from './agent-list.ts';
 import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
 import { agentView } from './agent-view.ts';
@@ -98,9 +98,10 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) => source.ready
-    ? c.json({ status: 'ready' })
-    : c.json({ status: 'not ready', error: 'Not joined to the router and subscribed to heartbeats' }, 503));
+  app.get(
+    '/readyz',
+    (c) => source.ready ? c.json({ status: 'ready' }) : c.json({ status: 'not ready', error: 'Not joined to the router and subscribed to heartbeats' }, 503),
+  );
   app.get('/openapi.json', (c) => c.json(openApiDocument(version)));
 
   app.get('/', (c) => {
@@ -121,7 +122,10 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     }
     const end = q.offset + page.length;
     const head = JSON.stringify({
-      total, offset: q.offset, limit: q.limit, count: page.length,
+      total,
+      offset: q.offset,
+      limit: q.limit,
+      count: page.length,
       next_offset: end < total ? end : null,
       last_event_id: log.idOf(log.last),
       time: clock.now(),

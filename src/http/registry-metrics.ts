@@ -55,8 +55,13 @@ export class RegistryMetrics {
     this.#renderStale(agents);
     const parts: Uint8Array[] = [this.#familyHead(AGENT_UP, 'gauge', 'Whether an agent is alive (1) or expired (0).')];
     for (const agent of agents) parts.push(this.#agentLines(agent).upLine as Uint8Array);
-    parts.push(this.#familyHead(AGENT_OP_CODE, 'gauge',
-      'OCS OpCode of each agent operation: 1 none, 2 starting, 3 running, 4 stopping, 5 succeeded, 6 failed, 7 expired, 8 degraded.'));
+    parts.push(
+      this.#familyHead(
+        AGENT_OP_CODE,
+        'gauge',
+        'OCS OpCode of each agent operation: 1 none, 2 starting, 3 running, 4 stopping, 5 succeeded, 6 failed, 7 expired, 8 degraded.',
+      ),
+    );
     for (const agent of agents) parts.push(this.#agentLines(agent).opLines as Uint8Array);
     return streamParts(UTF8.encode(this.#registryFamilies()), parts, -1, NOTHING);
   }
@@ -119,7 +124,10 @@ export class RegistryMetrics {
     w.family('ocs_registry_agents_expired_total', 'counter', 'Agent expiries (silent for longer than the timeout).').sample('', c.expired);
     w.family('ocs_registry_agents_revived_total', 'counter', 'Expired agents heard again.').sample('', c.revived);
     w.family('ocs_registry_agent_restarts_total', 'counter', 'Heartbeats from a new agent process (new session id) at a known address.').sample('', c.restarts);
-    w.family('ocs_registry_field_collisions_total', 'counter', 'Agents whose agent_operations field names clash with another agent\'s.').sample('', c.fieldCollisions);
+    w.family('ocs_registry_field_collisions_total', 'counter', "Agents whose agent_operations field names clash with another agent's.").sample(
+      '',
+      c.fieldCollisions,
+    );
     w.family('ocs_registry_agent_operations_published_total', 'counter', 'Events published on the agent_operations feed.').sample('', s.published());
 
     w.family('ocs_registry_events_total', 'counter', 'Events emitted on /api/events, by type.');

@@ -5,7 +5,7 @@
 // to the wire: subscription, sweeper, feed, and the `main` life cycle.
 
 import type { Clock } from '../core/clock.ts';
-import { type AgentChange, type Rejection, type RejectionReason, Registry } from '../core/index.ts';
+import { type AgentChange, Registry, type Rejection, type RejectionReason } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
 import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
@@ -78,10 +78,12 @@ export class RegistryAgent {
     });
     // Registered before join, so get_api lists it before `heartbeat` (as Python does).
     const feed = this.agent.registerFeed('agent_operations', { record: true, aggParams: { frame_length: 60 }, bufferTime: 0 });
-    this.operationsFeed = new AgentOperationsFeed(this.registry, feed.encoded() as unknown as Record<string, unknown>,
-      (topic, args) => this.#session?.isOpen && this.#session.publish(topic, args));
-    this.#republish = new PacedRepublish(this.waitTime, () => this.registry.agents(),
-      (agent, now) => this.operationsFeed.publishAgent(agent, now));
+    this.operationsFeed = new AgentOperationsFeed(
+      this.registry,
+      feed.encoded() as unknown as Record<string, unknown>,
+      (topic, args) => this.#session?.isOpen && this.#session.publish(topic, args),
+    );
+    this.#republish = new PacedRepublish(this.waitTime, () => this.registry.agents(), (agent, now) => this.operationsFeed.publishAgent(agent, now));
     this.agent.registerProcess('main', (session, params) => this.#runMain(session, params), (session) => this.#stopMain(session), {
       blocking: false,
       startup: true,
@@ -173,8 +175,10 @@ export class RegistryAgent {
   #changed(change: AgentChange): void {
     const { agent, at } = change;
     if (change.joined && change.collidesWith !== null) {
-      this.#log(`Agent ${agent.address} writes the same agent_operations fields as ${change.collidesWith}: ` +
-        'its fields are withheld. Give one of them another instance id.');
+      this.#log(
+        `Agent ${agent.address} writes the same agent_operations fields as ${change.collidesWith}: ` +
+          'its fields are withheld. Give one of them another instance id.',
+      );
     }
     // Python publishes all of an agent's ops on any change; we also publish EXPIRED at once (Q6).
     if (change.joined || change.revived || change.expired || change.opsChanged) this.operationsFeed.publishAgent(agent, at);

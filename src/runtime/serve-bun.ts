@@ -2,7 +2,7 @@
 // hono/bun helper cannot set the answering subprotocol (Bun then echoes the
 // first one offered), so the upgrade passes the header itself.
 
-import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, type ServerSocket, settleWithin, upgradeFor } from './serve.ts';
+import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, type ServerSocket, upgradeFor } from './serve.ts';
 
 interface BunSocket {
   data: { guard?: GuardedSocket; protocol: string; request: Request };

@@ -33,7 +33,11 @@ export function serveDeno(app: FetchApp, options: ServeOptions): RunningServer {
     sockets.add(socket);
     let guard: GuardedSocket | undefined;
     socket.onopen = () => {
-      const wrapped = { protocol: upgrade.protocol, send: (data: string | Uint8Array) => socket.send(data as string | Uint8Array<ArrayBuffer>), close: (code?: number, reason?: string) => socket.close(code, reason) };
+      const wrapped = {
+        protocol: upgrade.protocol,
+        send: (data: string | Uint8Array) => socket.send(data as string | Uint8Array<ArrayBuffer>),
+        close: (code?: number, reason?: string) => socket.close(code, reason),
+      };
       guard = new GuardedSocket(route, wrapped, request, open);
     };
     socket.onmessage = (event) => guard?.message(event.data as string | ArrayBuffer);
@@ -49,10 +53,12 @@ export function serveDeno(app: FetchApp, options: ServeOptions): RunningServer {
     port: server.addr.port,
     url: `http://${host}:${server.addr.port}`,
     async close() {
-      const closing = [...sockets].map((socket) => new Promise<void>((resolve) => {
-        socket.addEventListener('close', () => resolve());
-        if (socket.readyState === WebSocket.CLOSED) resolve();
-      }));
+      const closing = [...sockets].map((socket) =>
+        new Promise<void>((resolve) => {
+          socket.addEventListener('close', () => resolve());
+          if (socket.readyState === WebSocket.CLOSED) resolve();
+        })
+      );
       for (const guard of [...open]) guard.close();
       for (const socket of sockets) if (socket.readyState === WebSocket.CONNECTING) socket.close();
       await settleWithin(closing, 1000);

@@ -27,13 +27,18 @@ export async function serveNode(app: FetchApp, options: ServeOptions): Promise<R
     if (!acceptHandshake(socket, incoming.headers, upgrade.protocol)) return;
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
+    // deno-lint-ignore prefer-const -- set after the socket exists; frames in `head` may arrive before
     let guard: GuardedSocket | undefined;
     const ws = new NodeWebSocket(socket, head, route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, {
       message: (data) => guard?.message(data),
       close: (code, reason) => guard?.closed(code, reason),
       violation: (code, reason) => guard?.violation(new Error(`WebSocket closed with ${code}: ${reason}`)),
     });
-    const wrapped = { protocol: upgrade.protocol, send: (data: string | Uint8Array) => ws.send(data), close: (code?: number, reason?: string) => ws.close(code, reason) };
+    const wrapped = {
+      protocol: upgrade.protocol,
+      send: (data: string | Uint8Array) => ws.send(data),
+      close: (code?: number, reason?: string) => ws.close(code, reason),
+    };
     guard = new GuardedSocket(route, wrapped, request, open);
   });
 
@@ -53,10 +58,12 @@ export async function serveNode(app: FetchApp, options: ServeOptions): Promise<R
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const guard of [...open]) guard.close();
       // Upgraded sockets are no longer the HTTP server's; wait for their closing handshakes (bounded in NodeWebSocket).
-      await Promise.all([...upgraded].map((socket) => new Promise<void>((resolve) => {
-        if (socket.destroyed) resolve();
-        else socket.once('close', () => resolve());
-      })));
+      await Promise.all([...upgraded].map((socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.destroyed) resolve();
+          else socket.once('close', () => resolve());
+        })
+      ));
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
     },

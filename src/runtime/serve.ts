@@ -7,6 +7,7 @@
 
 /** Anything with a WHATWG fetch handler: a hono app, or a plain object. */
 export interface FetchApp {
+  // deno-lint-ignore no-explicit-any -- each runtime passes its own server and context objects here
   fetch(request: Request, ...rest: any[]): Response | Promise<Response>;
 }
 

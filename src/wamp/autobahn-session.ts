@@ -35,10 +35,25 @@ import {
 
 // ---- the part of autobahn-js used here ----
 
-interface AbError { error: string; args: Args; kwargs: Kwargs }
-interface AbResult { args: Args; kwargs: Kwargs }
-interface AbSubscription { id: number; topic: string; unsubscribe(): PromiseLike<unknown> }
-interface AbRegistration { id: number; procedure: string; unregister(): PromiseLike<unknown> }
+interface AbError {
+  error: string;
+  args: Args;
+  kwargs: Kwargs;
+}
+interface AbResult {
+  args: Args;
+  kwargs: Kwargs;
+}
+interface AbSubscription {
+  id: number;
+  topic: string;
+  unsubscribe(): PromiseLike<unknown>;
+}
+interface AbRegistration {
+  id: number;
+  procedure: string;
+  unregister(): PromiseLike<unknown>;
+}
 interface AbSession {
   readonly id: number | null;
   readonly isOpen: boolean;
@@ -47,7 +62,11 @@ interface AbSession {
   register(procedure: string, endpoint: Endpoint, options?: Record<string, unknown>): PromiseLike<AbRegistration>;
   call(procedure: string, args?: Args, kwargs?: Kwargs): PromiseLike<unknown>;
 }
-interface AbCloseDetails { reason: string | null; message: string | null; will_retry: boolean }
+interface AbCloseDetails {
+  reason: string | null;
+  message: string | null;
+  will_retry: boolean;
+}
 interface AbConnection {
   onopen: ((session: AbSession) => void) | null;
   onclose: ((reason: string, details: AbCloseDetails) => boolean | undefined) | null;
@@ -148,8 +167,10 @@ class AutobahnSession implements WampSession {
   subscribe(topic: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription> {
     const match = options?.match;
     // autobahn's Event has publication, topic and publisher: it serves as EventDetails as it is.
-    return this.#request(() => this.#session.subscribe(topic, handler, match && match !== 'exact' ? { match } : undefined),
-      (sub) => ({ id: sub.id, topic, unsubscribe: () => this.#ifOpen(() => sub.unsubscribe()) }));
+    return this.#request(
+      () => this.#session.subscribe(topic, handler, match && match !== 'exact' ? { match } : undefined),
+      (sub) => ({ id: sub.id, topic, unsubscribe: () => this.#ifOpen(() => sub.unsubscribe()) }),
+    );
   }
 
   publish(topic: string, args?: Args, kwargs?: Kwargs, options?: PublishOptions): void {
@@ -172,15 +193,23 @@ class AutobahnSession implements WampSession {
       } catch (error) {
         throw toAutobahnError(error);
       }
-      return isThenable(value) ? Promise.resolve(value).then(toAutobahnResult, (error: unknown) => { throw toAutobahnError(error); }) : toAutobahnResult(value);
+      return isThenable(value)
+        ? Promise.resolve(value).then(toAutobahnResult, (error: unknown) => {
+          throw toAutobahnError(error);
+        })
+        : toAutobahnResult(value);
     };
-    return this.#request(() => this.#session.register(procedure, wrapped, match && match !== 'exact' ? { match } : undefined),
-      (reg) => ({ id: reg.id, procedure, unregister: () => this.#ifOpen(() => reg.unregister()) }));
+    return this.#request(
+      () => this.#session.register(procedure, wrapped, match && match !== 'exact' ? { match } : undefined),
+      (reg) => ({ id: reg.id, procedure, unregister: () => this.#ifOpen(() => reg.unregister()) }),
+    );
   }
 
   call(procedure: string, args?: Args, kwargs?: Kwargs): Promise<CallResult> {
-    return this.#request(() => this.#session.call(procedure, args, kwargs), (value) =>
-      value instanceof autobahn.Result ? new CallResult(value.args, value.kwargs) : new CallResult([value]));
+    return this.#request(
+      () => this.#session.call(procedure, args, kwargs),
+      (value) => value instanceof autobahn.Result ? new CallResult(value.args, value.kwargs) : new CallResult([value]),
+    );
   }
 
   leave(reason: string = WampErrors.closeNormal): Promise<void> {
@@ -255,7 +284,8 @@ class AutobahnSession implements WampSession {
         (error: unknown) => {
           this.#pending.delete(reject);
           reject(toWampError(error));
-        });
+        },
+      );
     });
   }
 }

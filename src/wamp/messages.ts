@@ -51,18 +51,35 @@ export function isDict(value: unknown): value is Record<string, unknown> {
 
 /** Messages a client may send to a router. */
 export const ROUTER_BOUND: ReadonlySet<number> = new Set([
-  MessageType.HELLO, MessageType.ABORT, MessageType.GOODBYE, MessageType.ERROR,
-  MessageType.PUBLISH, MessageType.SUBSCRIBE, MessageType.UNSUBSCRIBE,
-  MessageType.CALL, MessageType.CANCEL, MessageType.REGISTER, MessageType.UNREGISTER,
+  MessageType.HELLO,
+  MessageType.ABORT,
+  MessageType.GOODBYE,
+  MessageType.ERROR,
+  MessageType.PUBLISH,
+  MessageType.SUBSCRIBE,
+  MessageType.UNSUBSCRIBE,
+  MessageType.CALL,
+  MessageType.CANCEL,
+  MessageType.REGISTER,
+  MessageType.UNREGISTER,
   MessageType.YIELD,
 ]);
 
 /** Messages a router may send to a client. */
 export const CLIENT_BOUND: ReadonlySet<number> = new Set([
-  MessageType.WELCOME, MessageType.ABORT, MessageType.GOODBYE, MessageType.ERROR,
-  MessageType.PUBLISHED, MessageType.SUBSCRIBED, MessageType.UNSUBSCRIBED, MessageType.EVENT,
-  MessageType.RESULT, MessageType.REGISTERED, MessageType.UNREGISTERED,
-  MessageType.INVOCATION, MessageType.INTERRUPT,
+  MessageType.WELCOME,
+  MessageType.ABORT,
+  MessageType.GOODBYE,
+  MessageType.ERROR,
+  MessageType.PUBLISHED,
+  MessageType.SUBSCRIBED,
+  MessageType.UNSUBSCRIBED,
+  MessageType.EVENT,
+  MessageType.RESULT,
+  MessageType.REGISTERED,
+  MessageType.UNREGISTERED,
+  MessageType.INVOCATION,
+  MessageType.INTERRUPT,
 ]);
 
 // Field kinds for the shape table below.
@@ -103,12 +120,18 @@ const KIND_NAMES = ['an id in 1..2^53', 'a dict', 'a string', 'an integer', 'a l
 
 function hasKind(value: unknown, kind: number): boolean {
   switch (kind) {
-    case ID: return isId(value);
-    case DICT: return isDict(value);
-    case URI: return typeof value === 'string';
-    case INT: return typeof value === 'number' && Number.isInteger(value);
-    case LIST: return Array.isArray(value);
-    default: return value === 0 || isId(value);
+    case ID:
+      return isId(value);
+    case DICT:
+      return isDict(value);
+    case URI:
+      return typeof value === 'string';
+    case INT:
+      return typeof value === 'number' && Number.isInteger(value);
+    case LIST:
+      return Array.isArray(value);
+    default:
+      return value === 0 || isId(value);
   }
 }
 

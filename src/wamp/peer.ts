@@ -125,16 +125,19 @@ export class WampPeer implements WampSession {
   subscribe(topic: string, handler: EventHandler, options?: SubscribeOptions): Promise<Subscription> {
     const match = options?.match;
     const request = this.#nextRequest();
-    return this.#request(MessageType.SUBSCRIBE, MessageType.SUBSCRIBED, `SUBSCRIBE to '${topic}'`,
-      [MessageType.SUBSCRIBE, request, match && match !== 'exact' ? { match } : {}, topic],
-      (reply) => {
-        // Several local subscriptions to one topic share the router's subscription id.
-        const id = reply[2] as number;
-        let local = this.#subscriptions.get(id);
-        if (!local) this.#subscriptions.set(id, (local = { topic, handlers: [] }));
-        local.handlers.push(handler);
-        return { id, topic, unsubscribe: () => this.#unsubscribe(id, handler) };
-      });
+    return this.#request(MessageType.SUBSCRIBE, MessageType.SUBSCRIBED, `SUBSCRIBE to '${topic}'`, [
+      MessageType.SUBSCRIBE,
+      request,
+      match && match !== 'exact' ? { match } : {},
+      topic,
+    ], (reply) => {
+      // Several local subscriptions to one topic share the router's subscription id.
+      const id = reply[2] as number;
+      let local = this.#subscriptions.get(id);
+      if (!local) this.#subscriptions.set(id, local = { topic, handlers: [] });
+      local.handlers.push(handler);
+      return { id, topic, unsubscribe: () => this.#unsubscribe(id, handler) };
+    });
   }
 
   /** Hot path: no Promise, no options object unless asked for. */
@@ -145,12 +148,11 @@ export class WampPeer implements WampSession {
     }
     const request = this.#nextRequest();
     const wireOptions = options === undefined || options.exclude_me !== false ? NO_OPTIONS : NOT_EXCLUDED;
-    const message =
-      kwargs !== undefined
-        ? [MessageType.PUBLISH, request, wireOptions, topic, args ?? NO_ARGS, kwargs]
-        : args !== undefined
-          ? [MessageType.PUBLISH, request, wireOptions, topic, args]
-          : [MessageType.PUBLISH, request, wireOptions, topic];
+    const message = kwargs !== undefined
+      ? [MessageType.PUBLISH, request, wireOptions, topic, args ?? NO_ARGS, kwargs]
+      : args !== undefined
+      ? [MessageType.PUBLISH, request, wireOptions, topic, args]
+      : [MessageType.PUBLISH, request, wireOptions, topic];
     try {
       this.#transport.send(message);
     } catch (error) {
@@ -162,28 +164,39 @@ export class WampPeer implements WampSession {
     const request = this.#nextRequest();
     const wireOptions: Record<string, unknown> = { acknowledge: true };
     if (options?.exclude_me === false) wireOptions.exclude_me = false;
-    return this.#request(MessageType.PUBLISH, MessageType.PUBLISHED, `PUBLISH to '${topic}'`,
+    return this.#request(
+      MessageType.PUBLISH,
+      MessageType.PUBLISHED,
+      `PUBLISH to '${topic}'`,
       withPayload([MessageType.PUBLISH, request, wireOptions, topic], args, kwargs),
-      (reply) => reply[2] as number);
+      (reply) => reply[2] as number,
+    );
   }
 
   register(procedure: string, endpoint: Endpoint, options?: RegisterOptions): Promise<Registration> {
     const match = options?.match;
     const request = this.#nextRequest();
-    return this.#request(MessageType.REGISTER, MessageType.REGISTERED, `REGISTER of '${procedure}'`,
-      [MessageType.REGISTER, request, match && match !== 'exact' ? { match } : {}, procedure],
-      (reply) => {
-        const id = reply[2] as number;
-        this.#registrations.set(id, { procedure, endpoint });
-        return { id, procedure, unregister: () => this.#unregister(id, procedure) };
-      });
+    return this.#request(MessageType.REGISTER, MessageType.REGISTERED, `REGISTER of '${procedure}'`, [
+      MessageType.REGISTER,
+      request,
+      match && match !== 'exact' ? { match } : {},
+      procedure,
+    ], (reply) => {
+      const id = reply[2] as number;
+      this.#registrations.set(id, { procedure, endpoint });
+      return { id, procedure, unregister: () => this.#unregister(id, procedure) };
+    });
   }
 
   call(procedure: string, args?: Args, kwargs?: Kwargs): Promise<CallResult> {
     const request = this.#nextRequest();
-    return this.#request(MessageType.CALL, MessageType.RESULT, `CALL of '${procedure}'`,
+    return this.#request(
+      MessageType.CALL,
+      MessageType.RESULT,
+      `CALL of '${procedure}'`,
       withPayload([MessageType.CALL, request, {}, procedure], args, kwargs),
-      (reply) => new CallResult((reply[3] as Args | undefined) ?? [], (reply[4] as Kwargs | undefined) ?? {}));
+      (reply) => new CallResult((reply[3] as Args | undefined) ?? [], (reply[4] as Kwargs | undefined) ?? {}),
+    );
   }
 
   leave(reason: string = WampErrors.closeNormal): Promise<void> {
@@ -232,8 +245,12 @@ export class WampPeer implements WampSession {
     }
     if (this.#state === CLOSED) return;
     switch (type) {
-      case MessageType.INVOCATION: this.#invocation(message); return;
-      case MessageType.ERROR: this.#errorReply(message); return;
+      case MessageType.INVOCATION:
+        this.#invocation(message);
+        return;
+      case MessageType.ERROR:
+        this.#errorReply(message);
+        return;
       case MessageType.GOODBYE:
         if (this.#state === OPEN) {
           // Router-initiated: acknowledge, then the session is over.
@@ -253,7 +270,8 @@ export class WampPeer implements WampSession {
       case MessageType.INTERRUPT:
         // Endpoints here cannot be interrupted; the router has already answered the caller.
         return;
-      default: this.#reply(type, message);
+      default:
+        this.#reply(type, message);
     }
   };
 
@@ -261,10 +279,9 @@ export class WampPeer implements WampSession {
     const local = this.#subscriptions.get(message[1] as number);
     if (local === undefined) return; // in flight when we unsubscribed
     const wire = message[3] as { topic?: string; publisher?: number };
-    const details: EventDetails =
-      wire.topic === undefined && wire.publisher === undefined
-        ? { publication: message[2] as number }
-        : { publication: message[2] as number, topic: wire.topic, publisher: wire.publisher };
+    const details: EventDetails = wire.topic === undefined && wire.publisher === undefined
+      ? { publication: message[2] as number }
+      : { publication: message[2] as number, topic: wire.topic, publisher: wire.publisher };
     const args = (message[4] as Args | undefined) ?? NO_ARGS;
     const kwargs = (message[5] as Kwargs | undefined) ?? NO_KWARGS;
     const handlers = local.handlers;
@@ -345,10 +362,9 @@ export class WampPeer implements WampSession {
 
   #yield(request: number, value: unknown, procedure: string): void {
     if (this.#state !== OPEN) return;
-    const message: unknown[] =
-      value instanceof CallResult
-        ? withPayload([MessageType.YIELD, request, {}], value.args, Object.keys(value.kwargs).length > 0 ? value.kwargs : undefined)
-        : [MessageType.YIELD, request, {}, [value === undefined ? null : value]];
+    const message: unknown[] = value instanceof CallResult
+      ? withPayload([MessageType.YIELD, request, {}], value.args, Object.keys(value.kwargs).length > 0 ? value.kwargs : undefined)
+      : [MessageType.YIELD, request, {}, [value === undefined ? null : value]];
     try {
       this.#transport.send(message);
     } catch (error) {
@@ -358,10 +374,13 @@ export class WampPeer implements WampSession {
 
   #yieldError(request: number, error: unknown): void {
     if (this.#state !== OPEN) return;
-    const message: unknown[] =
-      error instanceof WampError
-        ? withPayload([MessageType.ERROR, MessageType.INVOCATION, request, {}, error.error], error.args, Object.keys(error.kwargs).length > 0 ? error.kwargs : undefined)
-        : [MessageType.ERROR, MessageType.INVOCATION, request, {}, WampErrors.runtimeError, [errorText(error)]];
+    const message: unknown[] = error instanceof WampError
+      ? withPayload(
+        [MessageType.ERROR, MessageType.INVOCATION, request, {}, error.error],
+        error.args,
+        Object.keys(error.kwargs).length > 0 ? error.kwargs : undefined,
+      )
+      : [MessageType.ERROR, MessageType.INVOCATION, request, {}, WampErrors.runtimeError, [errorText(error)]];
     try {
       this.#transport.send(message);
     } catch (sendError) {
@@ -399,15 +418,25 @@ export class WampPeer implements WampSession {
     this.#subscriptions.delete(id);
     if (this.#state !== OPEN) return Promise.resolve();
     const request = this.#nextRequest();
-    return this.#request(MessageType.UNSUBSCRIBE, MessageType.UNSUBSCRIBED, `UNSUBSCRIBE from '${local.topic}'`,
-      [MessageType.UNSUBSCRIBE, request, id], () => undefined);
+    return this.#request(
+      MessageType.UNSUBSCRIBE,
+      MessageType.UNSUBSCRIBED,
+      `UNSUBSCRIBE from '${local.topic}'`,
+      [MessageType.UNSUBSCRIBE, request, id],
+      () => undefined,
+    );
   }
 
   #unregister(id: number, procedure: string): Promise<void> {
     if (!this.#registrations.delete(id) || this.#state !== OPEN) return Promise.resolve();
     const request = this.#nextRequest();
-    return this.#request(MessageType.UNREGISTER, MessageType.UNREGISTERED, `UNREGISTER of '${procedure}'`,
-      [MessageType.UNREGISTER, request, id], () => undefined);
+    return this.#request(
+      MessageType.UNREGISTER,
+      MessageType.UNREGISTERED,
+      `UNREGISTER of '${procedure}'`,
+      [MessageType.UNREGISTER, request, id],
+      () => undefined,
+    );
   }
 
   /** Send, ignoring refusals (the session is going anyway, or the message is a fallback). */

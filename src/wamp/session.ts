@@ -31,8 +31,12 @@ export type EventHandler = (args: Args, kwargs: Kwargs, details: EventDetails) =
  */
 export type Endpoint = (args: Args, kwargs: Kwargs, details: InvocationDetails) => unknown;
 
-export interface SubscribeOptions { match?: MatchPolicy }
-export interface RegisterOptions { match?: MatchPolicy }
+export interface SubscribeOptions {
+  match?: MatchPolicy;
+}
+export interface RegisterOptions {
+  match?: MatchPolicy;
+}
 export interface PublishOptions {
   /** Default true, as in crossbar: a session never receives its own events. */
   exclude_me?: boolean;

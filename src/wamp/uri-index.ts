@@ -51,14 +51,14 @@ export class UriIndex<T> {
     } else {
       const parts = pattern.split('.');
       let node: WildcardNode<T> | undefined = this.#wildcardRoots.get(parts.length);
-      if (!node) this.#wildcardRoots.set(parts.length, (node = newNode<T>()));
+      if (!node) this.#wildcardRoots.set(parts.length, node = newNode<T>());
       for (const part of parts) {
         if (part === '') {
           node = node.any ??= newNode<T>();
         } else {
           const next: Map<string, WildcardNode<T>> = (node.next ??= new Map());
           let child = next.get(part);
-          if (!child) next.set(part, (child = newNode<T>()));
+          if (!child) next.set(part, child = newNode<T>());
           node = child;
         }
       }

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
@@ -30,7 +31,11 @@ describe('FakeDataAgent (§6)', () => {
     assert.match(api['processes'][0][2].docstring, /^acq\(test_mode=False, degradation_period=None\)\n\n {8}\*\*Process\*\*/);
     assert.equal(api['processes'][1][2].docstring, null);
     assert.deepEqual(api['tasks'][0][2], {
-      blocking: false, abortable: true, docstring: api['tasks'][0][2].docstring, op_type: 'task', min_privs: 1,
+      blocking: false,
+      abortable: true,
+      docstring: api['tasks'][0][2].docstring,
+      op_type: 'task',
+      min_privs: 1,
     });
     assert.equal(api['tasks'][1][2].abortable, false);
     assert.deepEqual(api['feeds'].map((f: unknown[]) => f[0]), ['false_temperatures', 'heartbeat']);

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Feed } from '../../src/agent/feed.ts';
@@ -21,8 +22,13 @@ describe('Feed (§2.2-2.3)', () => {
     const e = feed.encoded();
     assert.deepEqual(Object.keys(e), ['agent_address', 'agg_params', 'feed_name', 'address', 'record', 'session_id', 'agent_class']);
     assert.deepEqual(e, {
-      agent_address: 'observatory.fake-data1', agg_params: { frame_length: 60 }, feed_name: 'temps',
-      address: 'observatory.fake-data1.feeds.temps', record: true, session_id: '1700000000.123456', agent_class: 'FakeDataAgent',
+      agent_address: 'observatory.fake-data1',
+      agg_params: { frame_length: 60 },
+      feed_name: 'temps',
+      address: 'observatory.fake-data1.feeds.temps',
+      record: true,
+      session_id: '1700000000.123456',
+      agent_class: 'FakeDataAgent',
     });
   });
 
@@ -86,10 +92,15 @@ describe('Feed (§2.2-2.3)', () => {
     assert.throws(bad({ '_1x': 1 }), {
       message: "message 'data' block contains the key _1x, which does not start with a letter (after any number of leading underscores.)",
     });
-    assert.throws(bad({ ['a'.repeat(256)]: 1 }), { message: `message 'data' block contains key ${'a'.repeat(256)} which exceeds the valid length of 255 characters.` });
+    assert.throws(bad({ ['a'.repeat(256)]: 1 }), {
+      message: `message 'data' block contains key ${'a'.repeat(256)} which exceeds the valid length of 255 characters.`,
+    });
     assert.throws(bad({ x: null }), { name: 'TypeError', message: "message 'data' block contains invalid data type: <class 'NoneType'>" });
     assert.throws(bad({ x: [1, null, {}] }), { message: "message 'data' block contains invalid datatypes: {<class 'NoneType'>, <class 'dict'>}" });
-    assert.throws(() => feed.publish({ block_name: 'q', data: { x: 1 } }), { name: 'RuntimeError', message: "Invalid message when record=True.  keys=dict_keys(['block_name', 'data'])" });
+    assert.throws(() => feed.publish({ block_name: 'q', data: { x: 1 } }), {
+      name: 'RuntimeError',
+      message: "Invalid message when record=True.  keys=dict_keys(['block_name', 'data'])",
+    });
     assert.throws(() => feed.publish([]), { name: 'TypeError' });
     assert.throws(() => feed.publish({ block_name: 'm', timestamps: [1, 2], data: { x: [1] } }), { name: 'ValueError' });
     assert.equal(sent.length, 0);

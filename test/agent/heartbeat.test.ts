@@ -20,12 +20,28 @@ describe('agent join and heartbeat (§2.4, §2.13)', () => {
     assert.deepEqual(wamp.published.map((p) => p.at - T0), [0, 1, 2, 3, 4]);
     const [message, feed] = wamp.on(TOPIC)[0] as [Record<string, number>, Record<string, unknown>];
     assert.deepEqual(Object.keys(message), [
-      'main', 'register_agent', 'quick', 'hang', 'delay', 'acq', 'priv', 'bad_return', 'raises', 'param_err', 'raw', 'infinite',
+      'main',
+      'register_agent',
+      'quick',
+      'hang',
+      'delay',
+      'acq',
+      'priv',
+      'bad_return',
+      'raises',
+      'param_err',
+      'raw',
+      'infinite',
     ]);
     assert.ok(Object.values(message).every((v) => v === 1));
     assert.deepEqual(feed, {
-      agent_address: 'observatory.test', agg_params: {}, feed_name: 'heartbeat', address: TOPIC,
-      record: false, session_id: '1700000000.0', agent_class: 'TestAgent',
+      agent_address: 'observatory.test',
+      agg_params: {},
+      feed_name: 'heartbeat',
+      address: TOPIC,
+      record: false,
+      session_id: '1700000000.0',
+      agent_class: 'TestAgent',
     });
     await agent.leave();
     clock.advance(5000);
@@ -51,10 +67,15 @@ describe('agent join and heartbeat (§2.4, §2.13)', () => {
 
   it('starts startup ops on the first join only, after the first beat', async () => {
     const { agent, clock } = makeTestAgent();
-    agent.registerProcess('auto', async (s) => {
-      while (s.status === 'running') await s.sleep(1);
-      return [true, 'bye'];
-    }, (s) => s.setStatus('stopping'), { blocking: false, startup: true });
+    agent.registerProcess(
+      'auto',
+      async (s) => {
+        while (s.status === 'running') await s.sleep(1);
+        return [true, 'bye'];
+      },
+      (s) => s.setStatus('stopping'),
+      { blocking: false, startup: true },
+    );
     const wamp = new RecordingSession(clock);
     await agent.join(wamp);
     assert.equal((wamp.on(TOPIC)[0] as [Record<string, number>])[0]['auto'], 1);

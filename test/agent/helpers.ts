@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // Test doubles for the agent tests: a recording WampSession and helpers to
 // let promise continuations run between FakeClock steps (no sleeping).
 import { FakeClock } from '../support/fake-clock.ts';

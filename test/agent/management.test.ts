@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WampError } from '../../src/wamp/session.ts';
@@ -13,7 +14,13 @@ describe('{addr} management procedure (§2.5)', () => {
     await advance(clock, 0);
     const api = agent.managementEndpoint(['get_api'], {}, {}) as Record<string, any>;
     assert.deepEqual(Object.keys(api), [
-      'agent_class', 'instance_hostname', 'instance_pid', 'feeds', 'processes', 'tasks', 'access_control',
+      'agent_class',
+      'instance_hostname',
+      'instance_pid',
+      'feeds',
+      'processes',
+      'tasks',
+      'access_control',
     ]);
     assert.equal(api['agent_class'], 'TestAgent');
     assert.equal(api['instance_hostname'], 'host');
@@ -21,8 +28,18 @@ describe('{addr} management procedure (§2.5)', () => {
     assert.deepEqual(api['feeds'].map((f: [string, unknown]) => f[0]), ['agent_operations', 'heartbeat']);
     assert.deepEqual(api['access_control'], { version: 1, policy: 'none', update_timestamp: T0, update_count: 0, step: 0 });
     assert.deepEqual(api['processes'].map((p: unknown[]) => p[0]), ['acq', 'main']);
-    assert.deepEqual(api['tasks'].map((p: unknown[]) => p[0]),
-      ['bad_return', 'delay', 'hang', 'infinite', 'param_err', 'priv', 'quick', 'raises', 'raw', 'register_agent']);
+    assert.deepEqual(api['tasks'].map((p: unknown[]) => p[0]), [
+      'bad_return',
+      'delay',
+      'hang',
+      'infinite',
+      'param_err',
+      'priv',
+      'quick',
+      'raises',
+      'raw',
+      'register_agent',
+    ]);
     const [name, session, info] = api['processes'][1];
     assert.equal(name, 'main');
     assert.equal(session.op_code, 3);
@@ -53,7 +70,8 @@ describe('{addr} management procedure (§2.5)', () => {
 
   it('a missing q is a runtime error', () => {
     const { agent } = makeTestAgent();
-    assert.throws(() => agent.managementEndpoint([], {}, {}), (err: unknown) => err instanceof WampError &&
+    assert.throws(() => agent.managementEndpoint([], {}, {}), (err: unknown) =>
+      err instanceof WampError &&
       err.error === 'wamp.error.runtime_error' &&
       err.args[0] === "OCSAgent._management_handler() missing 1 required positional argument: 'q'");
   });

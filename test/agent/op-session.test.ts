@@ -15,12 +15,30 @@ describe('OpSession (§2.8-2.9)', () => {
     const s = session();
     const e = s.encoded();
     assert.deepEqual(Object.keys(e), [
-      'session_id', 'op_name', 'op_code', 'cred_level', 'status', 'degraded', 'success',
-      'start_time', 'end_time', 'data', 'messages',
+      'session_id',
+      'op_name',
+      'op_code',
+      'cred_level',
+      'status',
+      'degraded',
+      'success',
+      'start_time',
+      'end_time',
+      'data',
+      'messages',
     ]);
     assert.deepEqual(e, {
-      session_id: 7, op_name: 'main', op_code: 2, cred_level: 1, status: 'starting', degraded: false,
-      success: null, start_time: T0, end_time: null, data: {}, messages: [[T0, 'Status is now "starting".']],
+      session_id: 7,
+      op_name: 'main',
+      op_code: 2,
+      cred_level: 1,
+      status: 'starting',
+      degraded: false,
+      success: null,
+      start_time: T0,
+      end_time: null,
+      data: {},
+      messages: [[T0, 'Status is now "starting".']],
     });
   });
 
@@ -38,8 +56,11 @@ describe('OpSession (§2.8-2.9)', () => {
     const e = s.encoded();
     assert.equal(e.end_time, T0 + 1);
     assert.deepEqual(e.messages.map((m) => m[1]), [
-      'Status is now "starting".', 'Status is now "running".', 'Status is now "stopping".',
-      'Stopped registry main process', 'Status is now "done".',
+      'Status is now "starting".',
+      'Status is now "running".',
+      'Status is now "stopping".',
+      'Stopped registry main process',
+      'Status is now "done".',
     ]);
     assert.equal(e.messages[1]![0], T0 + 0.5);
   });
@@ -69,7 +90,8 @@ describe('OpSession (§2.8-2.9)', () => {
     s.data = { a: NaN, b: [1, NaN, { c: NaN }], d: 'x' };
     assert.deepEqual(s.encoded().data, { a: null, b: [1, null, { c: null }], d: 'x' });
     s.data = { bad: [Infinity] };
-    assert.throws(() => s.encoded(), (err: unknown) => err instanceof PyError && err.name === 'ValueError' &&
+    assert.throws(() => s.encoded(), (err: unknown) =>
+      err instanceof PyError && err.name === 'ValueError' &&
       err.message === 'Session.data cannot store inf/-inf; please convert to NaN.');
   });
 
@@ -108,9 +130,13 @@ describe('OpSession (§2.8-2.9)', () => {
     const s = session(clock);
     s.setStatus('running');
     let slept = false;
-    void s.sleep(1).then(() => { slept = true; });
+    void s.sleep(1).then(() => {
+      slept = true;
+    });
     let woke = false;
-    void s.sleep(100, true).then(() => { woke = true; });
+    void s.sleep(100, true).then(() => {
+      woke = true;
+    });
     clock.advance(999);
     await Promise.resolve();
     assert.equal(slept, false);

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WampError } from '../../src/wamp/session.ts';
@@ -64,7 +65,9 @@ describe('{addr}.ops start (§2.10)', () => {
   it('row 4a: param errors', () => {
     const { ops } = makeTestAgent();
     assert.deepEqual(ops(['start', 'main', { test_mode: 'yes' }]), [
-      -1, "Param 'test_mode'=yes is not of required type (<class 'bool'>)", {},
+      -1,
+      "Param 'test_mode'=yes is not of required type (<class 'bool'>)",
+      {},
     ]);
     assert.deepEqual(ops(['start', 'main', { foo: 1 }]), [-1, "params included unexpected values: ['foo']", {}]);
   });
@@ -72,7 +75,9 @@ describe('{addr}.ops start (§2.10)', () => {
   it('row 4b: non-object params', () => {
     const { ops } = makeTestAgent();
     assert.deepEqual(ops(['start', 'main', []]), [
-      -1, "CRASH: during param pre-processing: 'list' object has no attribute 'get'", {},
+      -1,
+      "CRASH: during param pre-processing: 'list' object has no attribute 'get'",
+      {},
     ]);
   });
 
@@ -126,7 +131,10 @@ describe('{addr}.ops op bodies', () => {
     assert.equal(s['op_code'], 5);
     assert.equal(s['success'], true);
     assert.deepEqual(s['messages'].map((m: [number, string]) => m[1]), [
-      'Status is now "starting".', 'Status is now "running".', "'register_agent' is deprecated", 'Status is now "done".',
+      'Status is now "starting".',
+      'Status is now "running".',
+      "'register_agent' is deprecated",
+      'Status is now "done".',
     ]);
   });
 
@@ -180,7 +188,9 @@ describe('{addr}.ops stop and abort (§2.10)', () => {
   it('row 3: credential level, without the detail', () => {
     const { ops } = makeTestAgent();
     assert.deepEqual(ops(['abort', 'priv', {}]), [
-      -1, 'The action requires credential level 2-ADVANCED but the client has only level 1-BASIC', {},
+      -1,
+      'The action requires credential level 2-ADVANCED but the client has only level 1-BASIC',
+      {},
     ]);
   });
 
@@ -189,7 +199,7 @@ describe('{addr}.ops stop and abort (§2.10)', () => {
     assert.deepEqual(ops(['stop', 'main', {}]), [-1, 'No session active.', {}]);
   });
 
-  it('row 6: stop shows a non-blocking stopper\'s effect, then rows 5', async () => {
+  it("row 6: stop shows a non-blocking stopper's effect, then rows 5", async () => {
     const { ops, clock } = makeTestAgent();
     ops(['start', 'main', {}]);
     await advance(clock, 0);
@@ -267,7 +277,9 @@ describe('{addr}.ops wait (§2.10)', () => {
     ops(['start', 'main', {}]);
     await advance(clock, 0);
     let result: AnyReply | undefined;
-    void (ops(['wait', 'main', {}], { timeout: 0.5 }) as Promise<AnyReply>).then((r) => { result = r; });
+    void (ops(['wait', 'main', {}], { timeout: 0.5 }) as Promise<AnyReply>).then((r) => {
+      result = r;
+    });
     await advance(clock, 400);
     assert.equal(result, undefined);
     await advance(clock, 100);
@@ -282,7 +294,9 @@ describe('{addr}.ops wait (§2.10)', () => {
     assert.equal((await later(tick))[1], 'Operation "quick" is currently not running (SUCCEEDED).');
     ops(['start', 'hang', {}]);
     let result: AnyReply | undefined;
-    void (ops(['wait', 'hang', {}], { timeout: null }) as Promise<AnyReply>).then((r) => { result = r; });
+    void (ops(['wait', 'hang', {}], { timeout: null }) as Promise<AnyReply>).then((r) => {
+      result = r;
+    });
     await advance(clock, 9_000);
     assert.equal(result, undefined);
     await advance(clock, 1_100);

@@ -43,7 +43,13 @@ describe('params prescreen (§2.11)', () => {
 
   it('reports cast failures with the class repr', () => {
     assert.equal(paramError([{ key: 'n', cast: 'int' }], { n: 'abc' }), "Param 'n'=abc could not be cast to <class 'int'>.");
-    const named: ParamList = [{ key: 'n', cast: () => { throw new Error('no'); }, castName: '<function lower>' }];
+    const named: ParamList = [{
+      key: 'n',
+      cast: () => {
+        throw new Error('no');
+      },
+      castName: '<function lower>',
+    }];
     assert.equal(paramError(named, { n: 'A' }), "Param 'n'=A could not be cast to <function lower>.");
     assert.deepEqual(prescreen([{ key: 'x', cast: 'str' }], { x: 5 }), { x: '5' });
     assert.deepEqual(prescreen([{ key: 'x', cast: 'int' }], { x: '42' }), { x: 42 });

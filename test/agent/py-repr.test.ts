@@ -1,14 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pyFloatRepr, pyRepr, pyStr, pyTruthy, pyEquals } from '../../src/agent/py-repr.ts';
+import { pyEquals, pyFloatRepr, pyRepr, pyStr, pyTruthy } from '../../src/agent/py-repr.ts';
 
 describe('Python str() and repr() of wire values', () => {
   it('prints floats like Python repr', () => {
     const cases: [number, string][] = [
-      [5, '5.0'], [2.5, '2.5'], [1e-7, '1e-07'], [1e-5, '1e-05'], [0.0001, '0.0001'], [1e16, '1e+16'],
-      [1e22, '1e+22'], [123456789012345.6, '123456789012345.6'], [1.5e300, '1.5e+300'], [-0, '-0.0'],
-      [5e-324, '5e-324'], [0.1, '0.1'], [-2.75, '-2.75'], [1700000000.123456, '1700000000.123456'],
-      [NaN, 'nan'], [Infinity, 'inf'], [-Infinity, '-inf'], [1700000000, '1700000000.0'],
+      [5, '5.0'],
+      [2.5, '2.5'],
+      [1e-7, '1e-07'],
+      [1e-5, '1e-05'],
+      [0.0001, '0.0001'],
+      [1e16, '1e+16'],
+      [1e22, '1e+22'],
+      [123456789012345.6, '123456789012345.6'],
+      [1.5e300, '1.5e+300'],
+      [-0, '-0.0'],
+      [5e-324, '5e-324'],
+      [0.1, '0.1'],
+      [-2.75, '-2.75'],
+      [1700000000.123456, '1700000000.123456'],
+      [NaN, 'nan'],
+      [Infinity, 'inf'],
+      [-Infinity, '-inf'],
+      [1700000000, '1700000000.0'],
     ];
     for (const [x, text] of cases) assert.equal(pyFloatRepr(x), text, `repr(${x})`);
   });

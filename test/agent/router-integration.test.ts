@@ -35,7 +35,8 @@ describe('FakeDataAgent through sim/router', () => {
 
       await assert.rejects(
         client.call('observatory.fake-data1.ops', ['status', 'acq'], { x: 1 }),
-        (err: unknown) => err instanceof WampError && err.error === 'wamp.error.runtime_error' &&
+        (err: unknown) =>
+          err instanceof WampError && err.error === 'wamp.error.runtime_error' &&
           err.args[0] === "OCSAgent._ops_handler() got an unexpected keyword argument 'x'",
       );
 

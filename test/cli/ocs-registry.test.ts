@@ -63,8 +63,20 @@ describe('ocs-registry command', () => {
 
   it('retries an unreachable router for --crossbar-timeout, then exits 1 with one clear line', async () => {
     const start = Date.now();
-    const program = runProgram(BIN, ['--site', 'none', '--site-hub', 'ws://127.0.0.1:9/ws', '--site-realm', 'test_realm',
-      '--address-root', 'observatory', '--instance-id', 'registry', '--crossbar-timeout', '1']);
+    const program = runProgram(BIN, [
+      '--site',
+      'none',
+      '--site-hub',
+      'ws://127.0.0.1:9/ws',
+      '--site-realm',
+      'test_realm',
+      '--address-root',
+      'observatory',
+      '--instance-id',
+      'registry',
+      '--crossbar-timeout',
+      '1',
+    ]);
     assert.equal(await program.exited, 1);
     assert.ok(Date.now() - start >= 1000, 'kept trying for the timeout');
     assert.match(program.output(), /Cannot connect to "ws:\/\/127\.0\.0\.1:9\/ws"/);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OPTIONS, helpText } from '../../src/config/index.ts';
+import { helpText, OPTIONS } from '../../src/config/index.ts';
 
 describe('helpText', () => {
   const text = helpText();

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelpRequested, helpText, loadRegistryConfig } from '../../src/config/index.ts';
-import { DEFAULT_YAML, assertConfigError, load, memoryFiles, siteYaml } from './helpers.ts';
+import { assertConfigError, DEFAULT_YAML, load, memoryFiles, siteYaml } from './helpers.ts';
 
 describe('loadRegistryConfig with the default site config', () => {
   it('finds the RegistryAgent instance on "localhost" when the host name is not listed', () => {
@@ -129,7 +129,8 @@ describe('loadRegistryConfig with the default site config', () => {
   });
 
   it('reads the host crossbar timeout under both spellings (Q15); the underscore one wins', () => {
-    const yaml = (keys: string) => siteYaml(`  localhost:
+    const yaml = (keys: string) =>
+      siteYaml(`  localhost:
     ${keys}
     agent-instances: [{agent-class: RegistryAgent, instance-id: reg}]
 `);
@@ -141,9 +142,12 @@ describe('loadRegistryConfig with the default site config', () => {
   });
 
   it('reads hub.access_policy and ignores hub.registry_address', () => {
-    const yaml = siteYaml(`  localhost:
+    const yaml = siteYaml(
+      `  localhost:
     agent-instances: [{agent-class: RegistryAgent, instance-id: reg}]
-`, 'wamp_server: ws://h/ws\n  wamp_realm: r\n  address_root: a\n  access_policy: override:pw2,pw3\n  registry_address: a.reg');
+`,
+      'wamp_server: ws://h/ws\n  wamp_realm: r\n  address_root: a\n  access_policy: override:pw2,pw3\n  registry_address: a.reg',
+    );
     const c = load([], { files: { '/cfg/default.yaml': yaml } });
     assert.equal(c.accessPolicy, 'override:pw2,pw3');
     assert.equal(c.http, null, 'wamp_http is optional');
@@ -174,8 +178,12 @@ describe('environment (as ocs-agent-cli)', () => {
   it('turns INSTANCE_ID, SITE_HUB, SITE_HTTP, SITE_HOST and CROSSBAR_TIMEOUT into options', () => {
     const c = load([], {
       env: {
-        OCS_CONFIG_DIR: '/cfg', INSTANCE_ID: 'registry-docker', SITE_HUB: 'ws://e/ws', SITE_HTTP: 'http://e/call',
-        SITE_HOST: 'ocs-docker', CROSSBAR_TIMEOUT: '3',
+        OCS_CONFIG_DIR: '/cfg',
+        INSTANCE_ID: 'registry-docker',
+        SITE_HUB: 'ws://e/ws',
+        SITE_HTTP: 'http://e/call',
+        SITE_HOST: 'ocs-docker',
+        CROSSBAR_TIMEOUT: '3',
       },
     });
     assert.equal(c.siteHost, 'ocs-docker');
@@ -194,8 +202,10 @@ describe('environment (as ocs-agent-cli)', () => {
   });
 
   it('names the variable in a bad value', () => {
-    assertConfigError(() => load([], { env: { OCS_CONFIG_DIR: '/cfg', CROSSBAR_TIMEOUT: 'soon' } }),
-      'Invalid value for "--crossbar-timeout": "soon" is not an integer (from environment variable CROSSBAR_TIMEOUT)');
+    assertConfigError(
+      () => load([], { env: { OCS_CONFIG_DIR: '/cfg', CROSSBAR_TIMEOUT: 'soon' } }),
+      'Invalid value for "--crossbar-timeout": "soon" is not an integer (from environment variable CROSSBAR_TIMEOUT)',
+    );
   });
 });
 
@@ -210,10 +220,14 @@ describe('--site none', () => {
   });
 
   it('names everything that is missing', () => {
-    assertConfigError(() => load(['--site', 'none'], { env: {} }),
-      'Missing --site-hub, --site-realm, --address-root and --instance-id (needed with --site none)');
-    assertConfigError(() => load(['--site=none', '--site-hub', 'ws://h/ws', '--site-realm', 'r', '--instance-id', 'x'], { env: {} }),
-      'Missing --address-root (needed with --site none)');
+    assertConfigError(
+      () => load(['--site', 'none'], { env: {} }),
+      'Missing --site-hub, --site-realm, --address-root and --instance-id (needed with --site none)',
+    );
+    assertConfigError(
+      () => load(['--site=none', '--site-hub', 'ws://h/ws', '--site-realm', 'r', '--instance-id', 'x'], { env: {} }),
+      'Missing --address-root (needed with --site none)',
+    );
   });
 
   it('wins over --site-file, as in Python', () => {
@@ -233,24 +247,23 @@ describe('site config errors', () => {
   const withFile = (text: string) => ({ files: { '/cfg/default.yaml': text } });
 
   it('needs OCS_CONFIG_DIR unless --site-file is given', () => {
-    assertConfigError(() => load([], { env: {} }),
-      'Environment variable OCS_CONFIG_DIR is not set: it must name the directory of "default.yaml" (or pass --site-file PATH, or --site none)');
+    assertConfigError(
+      () => load([], { env: {} }),
+      'Environment variable OCS_CONFIG_DIR is not set: it must name the directory of "default.yaml" (or pass --site-file PATH, or --site none)',
+    );
     assertConfigError(() => load(['--site', 'lab'], { env: { OCS_CONFIG_DIR: '' } }), /directory of "lab\.yaml"/);
   });
 
   it('refuses --site with --site-file', () => {
-    assertConfigError(() => load(['--site', 'lab', '--site-file', '/x.yaml']),
-      'Pass either --site or --site-file, not both (got --site "lab")');
+    assertConfigError(() => load(['--site', 'lab', '--site-file', '/x.yaml']), 'Pass either --site or --site-file, not both (got --site "lab")');
   });
 
   it('names a file it cannot read', () => {
-    assertConfigError(() => load(['--site', 'nope']),
-      'Cannot read site config "/cfg/nope.yaml": ENOENT: no such file or directory, open \'/cfg/nope.yaml\'');
+    assertConfigError(() => load(['--site', 'nope']), 'Cannot read site config "/cfg/nope.yaml": ENOENT: no such file or directory, open \'/cfg/nope.yaml\'');
   });
 
   it('names the file and the line of malformed YAML', () => {
-    assertConfigError(() => load([], withFile('hub: {wamp_server: [\nhosts: x\n')),
-      /^Site config "\/cfg\/default\.yaml" is not valid YAML: .*line \d+/);
+    assertConfigError(() => load([], withFile('hub: {wamp_server: [\nhosts: x\n')), /^Site config "\/cfg\/default\.yaml" is not valid YAML: .*line \d+/);
   });
 
   it('refuses a file that is not a mapping or has no hub', () => {
@@ -260,71 +273,96 @@ describe('site config errors', () => {
   });
 
   it('names a hub value of the wrong type', () => {
-    assertConfigError(() => load([], withFile(siteYaml('  localhost: {}\n', 'wamp_realm: 5'))),
-      '"hub.wamp_realm" in "/cfg/default.yaml" must be a string, got 5');
+    assertConfigError(
+      () => load([], withFile(siteYaml('  localhost: {}\n', 'wamp_realm: 5'))),
+      '"hub.wamp_realm" in "/cfg/default.yaml" must be a string, got 5',
+    );
   });
 
   it('names a missing hub address_root, unless --address-root is given', () => {
-    const yaml = siteYaml(`  localhost:
+    const yaml = siteYaml(
+      `  localhost:
     agent-instances: [{agent-class: RegistryAgent, instance-id: reg}]
-`, 'wamp_server: ws://h/ws\n  wamp_realm: r');
-    assertConfigError(() => load([], withFile(yaml)),
-      'Missing hub.address_root in "/cfg/default.yaml" (or pass --address-root)');
+`,
+      'wamp_server: ws://h/ws\n  wamp_realm: r',
+    );
+    assertConfigError(() => load([], withFile(yaml)), 'Missing hub.address_root in "/cfg/default.yaml" (or pass --address-root)');
     assert.equal(load(['--address-root', 'a'], withFile(yaml)).address, 'a.reg');
   });
 
   it('names several missing hub values at once', () => {
-    const yaml = siteYaml(`  localhost:
+    const yaml = siteYaml(
+      `  localhost:
     agent-instances: [{agent-class: RegistryAgent, instance-id: reg}]
-`, 'address_root: a');
-    assertConfigError(() => load([], withFile(yaml)),
-      'Missing hub.wamp_server and hub.wamp_realm in "/cfg/default.yaml" (or pass --site-hub and --site-realm)');
+`,
+      'address_root: a',
+    );
+    assertConfigError(
+      () => load([], withFile(yaml)),
+      'Missing hub.wamp_server and hub.wamp_realm in "/cfg/default.yaml" (or pass --site-hub and --site-realm)',
+    );
     assert.equal(load(['--sim', '--site-realm', 'r'], withFile(yaml)).hub, null, '--sim needs no hub');
   });
 
   it('names a host that is not there (nor localhost)', () => {
     const yaml = siteYaml(`  other:\n    agent-instances: []\n`);
-    assertConfigError(() => load([], { ...withFile(yaml), hostname: 'box' }),
-      'Site config "/cfg/default.yaml" has no entry in "hosts" for "box" (nor for "localhost")');
-    assertConfigError(() => load([], { ...withFile(yaml), hostname: '' }),
-      'Site config "/cfg/default.yaml" has no entry in "hosts" for "localhost"');
+    assertConfigError(
+      () => load([], { ...withFile(yaml), hostname: 'box' }),
+      'Site config "/cfg/default.yaml" has no entry in "hosts" for "box" (nor for "localhost")',
+    );
+    assertConfigError(() => load([], { ...withFile(yaml), hostname: '' }), 'Site config "/cfg/default.yaml" has no entry in "hosts" for "localhost"');
   });
 
   it('reports no RegistryAgent instance', () => {
-    assertConfigError(() => load([], withFile(onlyHost('[{agent-class: FakeDataAgent, instance-id: f}]'))),
-      'No instance of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml"; pass --instance-id');
+    assertConfigError(
+      () => load([], withFile(onlyHost('[{agent-class: FakeDataAgent, instance-id: f}]'))),
+      'No instance of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml"; pass --instance-id',
+    );
   });
 
   it('reports two RegistryAgent instances', () => {
     const yaml = onlyHost('[{agent-class: RegistryAgent, instance-id: r1}, {agent-class: RegistryAgent, instance-id: r2}]');
-    assertConfigError(() => load([], withFile(yaml)),
-      '2 instances of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml" ("r1", "r2"); pass --instance-id to choose one');
+    assertConfigError(
+      () => load([], withFile(yaml)),
+      '2 instances of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml" ("r1", "r2"); pass --instance-id to choose one',
+    );
     assert.equal(load(['--instance-id', 'r2'], withFile(yaml)).instanceId, 'r2');
   });
 
   it('reports an --instance-id that is not on the host', () => {
-    assertConfigError(() => load(['--instance-id', 'fake-data1']),
-      'No instance "fake-data1" on host "localhost" in "/cfg/default.yaml"');
+    assertConfigError(() => load(['--instance-id', 'fake-data1']), 'No instance "fake-data1" on host "localhost" in "/cfg/default.yaml"');
   });
 
   it('names bad instance arguments and where they came from', () => {
-    assertConfigError(() => load(['--instance-id', 'fake-data-local']),
-      'Unknown option "--mode" (in the arguments of instance "fake-data-local" in "/cfg/default.yaml")');
-    assertConfigError(() => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [--wait-time, x]}]'))),
-      'Invalid value for "--wait-time": "x" is not a number (in the arguments of instance "r" in "/cfg/default.yaml")');
+    assertConfigError(
+      () => load(['--instance-id', 'fake-data-local']),
+      'Unknown option "--mode" (in the arguments of instance "fake-data-local" in "/cfg/default.yaml")',
+    );
+    assertConfigError(
+      () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [--wait-time, x]}]'))),
+      'Invalid value for "--wait-time": "x" is not a number (in the arguments of instance "r" in "/cfg/default.yaml")',
+    );
   });
 
   it('names malformed host blocks and instances', () => {
     assertConfigError(() => load([], withFile(siteYaml('  localhost:\n'))), '"hosts.localhost" in "/cfg/default.yaml" must be a mapping');
     assertConfigError(() => load([], withFile(onlyHost('{}'))), '"hosts.localhost.agent-instances" in "/cfg/default.yaml" must be a list');
-    assertConfigError(() => load([], withFile(onlyHost('[{agent-class: RegistryAgent}]'))),
-      '"hosts.localhost.agent-instances[0]" in "/cfg/default.yaml" has no "instance-id"');
-    assertConfigError(() => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: --sim}]'))),
-      '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" must be a list');
-    assertConfigError(() => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [{a: 1}]}]'))),
-      '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" may hold only strings, numbers and lists');
-    assertConfigError(() => load([], withFile(siteYaml('  localhost:\n    crossbar_timeout: soon\n    agent-instances: []\n'))),
-      '"hosts.localhost.crossbar_timeout" in "/cfg/default.yaml" must be a number of seconds (0 or more), got "soon"');
+    assertConfigError(
+      () => load([], withFile(onlyHost('[{agent-class: RegistryAgent}]'))),
+      '"hosts.localhost.agent-instances[0]" in "/cfg/default.yaml" has no "instance-id"',
+    );
+    assertConfigError(
+      () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: --sim}]'))),
+      '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" must be a list',
+    );
+    assertConfigError(
+      () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [{a: 1}]}]'))),
+      '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" may hold only strings, numbers and lists',
+    );
+    assertConfigError(
+      () => load([], withFile(siteYaml('  localhost:\n    crossbar_timeout: soon\n    agent-instances: []\n'))),
+      '"hosts.localhost.crossbar_timeout" in "/cfg/default.yaml" must be a number of seconds (0 or more), got "soon"',
+    );
   });
 
   it('reports command-line errors before reading any file', () => {
@@ -349,4 +387,3 @@ describe('HTTP API token', () => {
     assert.equal(load([]).httpApi.token, null);
   });
 });
-

@@ -49,8 +49,7 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
     let a: WampSession;
     let b: WampSession;
     const join = async () => WampPeer.join(await WebSocketTransport.connect(router.wsUrl), REALM);
-    const bridge = (body: string, init: RequestInit = {}) =>
-      fetch(`${router.httpUrl}/call`, { method: 'POST', body, ...init });
+    const bridge = (body: string, init: RequestInit = {}) => fetch(`${router.httpUrl}/call`, { method: 'POST', body, ...init });
 
     before(async () => {
       router = await start();
@@ -93,7 +92,7 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.deepEqual(result.args, [{ args: [1, 'two'], kwargs: { three: 3 } }]);
     });
 
-    it('answers an unknown procedure with no_such_procedure and crossbar\'s text', async () => {
+    it("answers an unknown procedure with no_such_procedure and crossbar's text", async () => {
       const err = await rejection(b.call('observatory.nobody.home'));
       assert.equal(err.error, 'wamp.error.no_such_procedure');
       assert.deepEqual(err.args, ['no callee registered for procedure <observatory.nobody.home>']);
@@ -105,7 +104,7 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.equal(err.error, 'wamp.error.procedure_already_exists');
     });
 
-    it('passes a callee\'s error to the caller', async () => {
+    it("passes a callee's error to the caller", async () => {
       await a.register('observatory.fails', () => {
         throw new WampError('observatory.error.custom', ['why'], { detail: 1 });
       });
@@ -126,7 +125,12 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       for (const [procedure, args] of [['wamp.session.count', []], ['wamp.session.get', [a.id]], ['wamp.registration.lookup', ['observatory.echo']]] as const) {
         const err = await rejection(a.call(procedure, [...args]));
         assert.equal(err.error, 'wamp.error.not_authorized', procedure);
-        assert.match(String(err.args[0]), new RegExp(`^session \\(session_id=${a.id}, authid="[^"]*", authrole="iocs_agent"\\) is not authorized to call procedure "${procedure}" on realm "test_realm"$`));
+        assert.match(
+          String(err.args[0]),
+          new RegExp(
+            `^session \\(session_id=${a.id}, authid="[^"]*", authrole="iocs_agent"\\) is not authorized to call procedure "${procedure}" on realm "test_realm"$`,
+          ),
+        );
       }
       const sub = await rejection(a.subscribe('wamp.session.on_join', () => {}));
       assert.equal(sub.error, 'wamp.error.not_authorized');
@@ -138,7 +142,7 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.match(String(body.args[0]), /authrole="iocs_controller"\) is not authorized to call procedure "wamp.session.count"/);
     });
 
-    it('HTTP bridge: a result, a WAMP error, and crossbar\'s status codes', async () => {
+    it("HTTP bridge: a result, a WAMP error, and crossbar's status codes", async () => {
       await a.register('observatory.bridge', (args) => ({ got: args }));
       const json = { 'content-type': 'application/json' };
       const ok = await bridge(JSON.stringify({ procedure: 'observatory.bridge', args: [7], kwargs: {} }), { headers: json });
@@ -148,7 +152,9 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       const none = await bridge(JSON.stringify({ procedure: 'observatory.none', args: [] }), { headers: json });
       assert.equal(none.status, 200);
       assert.deepEqual(await none.json(), {
-        error: 'wamp.error.no_such_procedure', args: ['no callee registered for procedure <observatory.none>'], kwargs: {},
+        error: 'wamp.error.no_such_procedure',
+        args: ['no callee registered for procedure <observatory.none>'],
+        kwargs: {},
       });
 
       const noProcedure = await bridge(JSON.stringify({ args: [] }), { headers: { 'content-type': 'application/json' } });
@@ -165,7 +171,7 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       await get.body?.cancel();
     });
 
-    it('the nodeinfo page answers 200 (OCS\'s readiness probe)', async () => {
+    it("the nodeinfo page answers 200 (OCS's readiness probe)", async () => {
       const info = await fetch(`${router.httpUrl}/info`);
       assert.equal(info.status, 200);
       await info.body?.cancel();

@@ -12,8 +12,10 @@ describe('address index', () => {
   it('spreads addresses that differ only in high character bits (no crafted slot sharing)', () => {
     // Each character 'a' with or without bit 15: under plain FNV-1a all 2048 share their low
     // 15 hash bits, so they would pile into one slot of any table up to 2^15 slots.
-    const crafted = Array.from({ length: 2048 }, (_, i) =>
-      `observatory.${Array.from({ length: 11 }, (_, b) => String.fromCharCode(0x61 | (((i >> b) & 1) << 15))).join('')}`);
+    const crafted = Array.from(
+      { length: 2048 },
+      (_, i) => `observatory.${Array.from({ length: 11 }, (_, b) => String.fromCharCode(0x61 | (((i >> b) & 1) << 15))).join('')}`,
+    );
     const low15 = new Set(crafted.map((a) => fnv1a(a) & 0x7fff));
     assert.equal(low15.size, 1, 'the crafted addresses do collide under plain FNV-1a');
     const index = new AddressIndex(16, 0);
@@ -57,15 +59,19 @@ describe('address index', () => {
     const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
     console.log(`address index property: seed ${seed} (replay with FC_SEED=${seed})`);
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 300 }), fc.array(fc.string({ maxLength: 12 })), (added, probes) => {
-        const index = new AddressIndex(16);
-        const model = new Map<string, number>();
-        added.forEach((a, i) => {
-          index.add(a, i);
-          model.set(a, i);
-        });
-        for (const a of [...added, ...probes]) assert.equal(index.get(a), model.get(a) ?? -1);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 12 })),
+        (added, probes) => {
+          const index = new AddressIndex(16);
+          const model = new Map<string, number>();
+          added.forEach((a, i) => {
+            index.add(a, i);
+            model.set(a, i);
+          });
+          for (const a of [...added, ...probes]) assert.equal(index.get(a), model.get(a) ?? -1);
+        },
+      ),
       { seed, numRuns: 200 },
     );
   });

@@ -20,8 +20,7 @@ describe('readOpCodes against the previous heartbeat', () => {
   const prev = ['acq', 'count', 'scan'];
 
   it('same names, same codes: nothing to hand on', () => {
-    assert.deepEqual(read({ acq: 3, count: 1, scan: 5 }, prev, [3, 1, 5]),
-      { problem: null, sameNames: true, sameCodes: true, names: null, codes: [3, 1, 5] });
+    assert.deepEqual(read({ acq: 3, count: 1, scan: 5 }, prev, [3, 1, 5]), { problem: null, sameNames: true, sameCodes: true, names: null, codes: [3, 1, 5] });
   });
 
   it('same names, a code changed', () => {

@@ -20,7 +20,8 @@ const FORBIDDEN: [string, RegExp][] = [
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []
+  );
 }
 
 describe('src/core purity', () => {
@@ -32,7 +33,9 @@ describe('src/core purity', () => {
     it(`uses no ${what}`, () => {
       const hits = sources(CORE).flatMap((file) =>
         readFileSync(file, 'utf8').split('\n').flatMap((line, i) =>
-          pattern.test(line.replace(/\/\/.*$/, '')) ? [`${file.slice(CORE.length)}:${i + 1}: ${line.trim()}`] : []));
+          pattern.test(line.replace(/\/\/.*$/, '')) ? [`${file.slice(CORE.length)}:${i + 1}: ${line.trim()}`] : []
+        )
+      );
       assert.deepEqual(hits, []);
     });
   }

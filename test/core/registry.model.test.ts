@@ -13,9 +13,21 @@ import { feedFor, ROOT } from '../support/heartbeats.ts';
 const TIMEOUT = 5;
 const T0 = 1_700_000_000;
 
-interface ModelAgent { lastHeard: number; ops: Record<string, number>; sessionId: string; expired: boolean; silent: boolean }
-interface Model { now: number; agents: Map<string, ModelAgent>; restarts: number }
-interface Real { registry: Registry }
+interface ModelAgent {
+  lastHeard: number;
+  ops: Record<string, number>;
+  sessionId: string;
+  expired: boolean;
+  silent: boolean;
+}
+interface Model {
+  now: number;
+  agents: Map<string, ModelAgent>;
+  restarts: number;
+}
+interface Real {
+  registry: Registry;
+}
 
 type Ops = Record<string, number>;
 
@@ -64,7 +76,8 @@ class Heartbeat implements fc.Command<Model, Real> {
   readonly id: string;
   readonly ops: Ops;
   constructor(id: string, ops: Ops) {
-    this.id = id; this.ops = ops;
+    this.id = id;
+    this.ops = ops;
   }
   check = () => true;
   run(model: Model, real: Real): void {
@@ -133,7 +146,8 @@ class Restart implements fc.Command<Model, Real> {
   readonly id: string;
   readonly ops: Ops;
   constructor(id: string, ops: Ops) {
-    this.id = id; this.ops = ops;
+    this.id = id;
+    this.ops = ops;
   }
   check = (model: Readonly<Model>) => model.agents.has(this.id);
   run(model: Model, real: Real): void {
@@ -162,7 +176,8 @@ class BadEvent implements fc.Command<Model, Real> {
   readonly kind: string;
   readonly id: string;
   constructor(kind: string, id: string) {
-    this.kind = kind; this.id = id;
+    this.kind = kind;
+    this.id = id;
   }
   check = () => true;
   run(model: Model, real: Real): void {

@@ -138,8 +138,12 @@ describe('Registry: expiry', () => {
     const c = changed(beat(registry, 'a', T0 + 7, { ops: { acq: 3 } }));
     assert.equal(c.revived, true);
     assert.deepEqual(wire(registry.table()['observatory.a']), {
-      expired: false, time_expired: null, last_updated: T0 + 7, op_codes: { acq: 3 },
-      agent_class: 'FakeDataAgent', agent_address: 'observatory.a',
+      expired: false,
+      time_expired: null,
+      last_updated: T0 + 7,
+      op_codes: { acq: 3 },
+      agent_class: 'FakeDataAgent',
+      agent_address: 'observatory.a',
     });
     assert.equal(registry.expiredCount, 0);
     assert.equal(registry.counters.revived, 1);
@@ -163,7 +167,7 @@ describe('Registry: expiry', () => {
   });
 });
 
-describe('Registry: grace after the registry\'s own trouble', () => {
+describe("Registry: grace after the registry's own trouble", () => {
   it('gives every live agent a full timeout from now, and leaves expired ones and last_updated alone', () => {
     const registry = new Registry({ addressRoot: ROOT });
     beat(registry, 'a', T0);
@@ -188,7 +192,7 @@ describe('Registry: grace after the registry\'s own trouble', () => {
 });
 
 describe('Registry: deliberate fixes over Python', () => {
-  it('never gives one agent another agent\'s op names, whatever characters the names hold', () => {
+  it("never gives one agent another agent's op names, whatever characters the names hold", () => {
     const registry = new Registry({ addressRoot: ROOT });
     beat(registry, 'x', T0, { ops: { 'acq\u0000count': 3 } });
     beat(registry, 'y', T0, { ops: { acq: 3, count: 5 } });
@@ -281,7 +285,7 @@ describe('Registry: bad input changes nothing', () => {
     });
   }
 
-  it('refuses a feed that disagrees with a known agent\'s topic (spoofing)', () => {
+  it("refuses a feed that disagrees with a known agent's topic (spoofing)", () => {
     const registry = new Registry({ addressRoot: ROOT });
     beat(registry, 'x', T0);
     beat(registry, 'y', T0);
@@ -321,14 +325,23 @@ describe('Registry: the status table', () => {
     assert.equal(table['observatory.a']?.last_updated, T0 + 1);
     assert.deepEqual(Object.keys(wire(table) as object), ['observatory.a', 'observatory.b']);
     assert.equal(JSON.stringify(wire(table)), JSON.stringify(table), 'JSON round trip is lossless');
-    assert.deepEqual(Object.keys(table['observatory.a'] ?? {}), ['expired', 'time_expired', 'last_updated', 'op_codes', 'agent_class', 'agent_address'],
-      'only the Python keys are own properties');
+    assert.deepEqual(
+      Object.keys(table['observatory.a'] ?? {}),
+      ['expired', 'time_expired', 'last_updated', 'op_codes', 'agent_class', 'agent_address'],
+      'only the Python keys are own properties',
+    );
   });
 
   it('matches the Python unit tests (tests/agents/test_registry_agent.py)', () => {
     const registry = new Registry({ addressRoot: ROOT });
-    const feed = { agent_address: 'observatory.test_agent', agg_params: {}, feed_name: 'heartbeat',
-      address: 'observatory.test_agent.feeds.heartbeat', record: false, session_id: 'x' };
+    const feed = {
+      agent_address: 'observatory.test_agent',
+      agg_params: {},
+      feed_name: 'heartbeat',
+      address: 'observatory.test_agent.feeds.heartbeat',
+      record: false,
+      session_id: 'x',
+    };
     registry.ingest('observatory.test_agent.feeds.heartbeat', [[{ operation1: 5, operation2: 1 }, feed]], T0);
     registry.expire(T0 + 1);
     const fresh = registry.table()['observatory.test_agent'];

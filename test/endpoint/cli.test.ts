@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { main } from '../../sim/cli/main.ts';
-import { routerCommand, type CommandIo } from '../../sim/cli/router-command.ts';
+import { type CommandIo, routerCommand } from '../../sim/cli/router-command.ts';
 import type { SimEndpoint } from '../../sim/endpoint/index.ts';
 import { RawSocket } from './helpers.ts';
 

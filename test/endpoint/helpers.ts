@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // Clients for endpoint tests: the project's own JSON peer over WebSocket, and
 // a raw WebSocket that sends and records exactly the frames a test writes
 // (msgpack or JSON, plain or batched), so tests can check the wire and
@@ -5,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { decode, encode } from '@msgpack/msgpack';
-import { parseCrossbarConfig, type CrossbarConfig } from '../../sim/endpoint/index.ts';
+import { type CrossbarConfig, parseCrossbarConfig } from '../../sim/endpoint/index.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
 

@@ -57,14 +57,16 @@ describe('endpoint: HTTP bridge', () => {
   });
 
   it('answers malformed requests with 400 and the error shape', async () => {
-    for (const [body, headers] of [
-      [{ args: [] }, {}], // no procedure
-      ['{not json', {}],
-      ['[1, 2]', {}],
-      [{ procedure: 'observatory.fake1.ops', args: { a: 1 } }, {}],
-      [{ procedure: 'observatory.fake1.ops' }, { 'content-type': 'text/plain' }],
-      [{ procedure: 'observatory.fake1.ops' }, { 'content-type': 'application/x-www-form-urlencoded' }],
-    ] as const) {
+    for (
+      const [body, headers] of [
+        [{ args: [] }, {}], // no procedure
+        ['{not json', {}],
+        ['[1, 2]', {}],
+        [{ procedure: 'observatory.fake1.ops', args: { a: 1 } }, {}],
+        [{ procedure: 'observatory.fake1.ops' }, { 'content-type': 'text/plain' }],
+        [{ procedure: 'observatory.fake1.ops' }, { 'content-type': 'application/x-www-form-urlencoded' }],
+      ] as const
+    ) {
       const reply = await post(call, body, headers);
       assert.equal(reply.status, 400, JSON.stringify(body));
       assert.equal(typeof reply.body.error, 'string');

@@ -66,12 +66,14 @@ describe('endpoint: WAMP over WebSocket', () => {
   });
 
   it('picks the first offered subprotocol it speaks, in the client order', async () => {
-    for (const [offered, chosen] of [
-      [['wamp.2.cbor', 'wamp.2.msgpack', 'wamp.2.json'], 'wamp.2.msgpack'],
-      [['wamp.2.json', 'wamp.2.msgpack'], 'wamp.2.json'],
-      [['wamp.2.msgpack.batched', 'wamp.2.json'], 'wamp.2.msgpack.batched'],
-      [['wamp.2.json.batched'], 'wamp.2.json.batched'],
-    ] as const) {
+    for (
+      const [offered, chosen] of [
+        [['wamp.2.cbor', 'wamp.2.msgpack', 'wamp.2.json'], 'wamp.2.msgpack'],
+        [['wamp.2.json', 'wamp.2.msgpack'], 'wamp.2.json'],
+        [['wamp.2.msgpack.batched', 'wamp.2.json'], 'wamp.2.msgpack.batched'],
+        [['wamp.2.json.batched'], 'wamp.2.json.batched'],
+      ] as const
+    ) {
       const raw = await RawSocket.connect(endpoint.wsUrl, [...offered]);
       assert.equal(raw.protocol, chosen, `offered ${offered.join(', ')}`);
       await raw.close();
@@ -137,10 +139,12 @@ describe('endpoint: close()', () => {
     const endpoint = await startEndpoint({ port: 0 });
     const peer = await joinJson(endpoint.wsUrl);
     let closeReason = '';
-    const left = new Promise<void>((resolve) => peer.onClose((reason) => {
-      closeReason = reason;
-      resolve();
-    }));
+    const left = new Promise<void>((resolve) =>
+      peer.onClose((reason) => {
+        closeReason = reason;
+        resolve();
+      })
+    );
     const raw = await RawSocket.connect(endpoint.wsUrl, ['wamp.2.msgpack']);
     await raw.join();
     await endpoint.close();

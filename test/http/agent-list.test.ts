@@ -10,8 +10,15 @@ import { FakeClock } from '../support/fake-clock.ts';
 
 function heartbeat(id: string, ops: Record<string, number>, session = '1700000000.1'): [string, unknown[]] {
   const address = `observatory.${id}`;
-  const feed = { agent_address: address, agg_params: {}, feed_name: 'heartbeat', address: `${address}.feeds.heartbeat`,
-    record: false, session_id: session, agent_class: 'FakeDataAgent' };
+  const feed = {
+    agent_address: address,
+    agg_params: {},
+    feed_name: 'heartbeat',
+    address: `${address}.feeds.heartbeat`,
+    record: false,
+    session_id: session,
+    agent_class: 'FakeDataAgent',
+  };
   return [`${address}.feeds.heartbeat`, [[ops, feed]]];
 }
 
@@ -19,8 +26,7 @@ function setup() {
   const clock = new FakeClock();
   const registry = new Registry({ addressRoot: 'observatory' });
   const list = new AgentListCache(registry, clock, { refreshMs: 100, warmMs: 1000 });
-  const beat = (id: string, ops: Record<string, number> = { acq: 3 }, session?: string) =>
-    registry.ingest(...heartbeat(id, ops, session), clock.now());
+  const beat = (id: string, ops: Record<string, number> = { acq: 3 }, session?: string) => registry.ingest(...heartbeat(id, ops, session), clock.now());
   /** Every entry as the cache gives it, and as a fresh render would. */
   const both = () => registry.agents().map((a) => [new TextDecoder().decode(list.entry(a)), JSON.stringify(agentView(a))]);
   return { clock, registry, list, beat, both };

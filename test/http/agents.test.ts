@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // GET /api/agents and /api/agents/:address: the table with our fields,
 // filters, pagination, bad parameters and per-agent history.
 
@@ -26,8 +27,7 @@ describe('GET /api/agents', () => {
     assert.equal(body.total, 4);
     assert.equal(body.count, 4);
     assert.equal(body.next_offset, null);
-    assert.deepEqual(body.agents.map((a: any) => a.agent_address),
-      ['observatory.fake1', 'observatory.fake2', 'observatory.lake1', 'observatory.fake3']);
+    assert.deepEqual(body.agents.map((a: any) => a.agent_address), ['observatory.fake1', 'observatory.fake2', 'observatory.lake1', 'observatory.fake3']);
     const first = body.agents[0];
     assert.deepEqual(Object.keys(first).slice(0, 6), PYTHON_KEYS);
     assert.deepEqual(first.op_codes, { acq: 3, count: 1 });
@@ -43,8 +43,7 @@ describe('GET /api/agents', () => {
   });
 
   it('shows each heartbeat and expiry in the next list, though entries are kept between requests', async () => {
-    const entry = async (id: string) =>
-      (await h.json('/api/agents')).body.agents.find((a: any) => a.agent_address === `observatory.${id}`);
+    const entry = async (id: string) => (await h.json('/api/agents')).body.agents.find((a: any) => a.agent_address === `observatory.${id}`);
     const before = await entry('fake1');
     await h.net.advance(1000, 1000);
     await h.beat('fake1', { ops: { acq: 5, count: 1 } });
@@ -74,8 +73,7 @@ describe('GET /api/agents', () => {
   });
 
   it('filters by state, class, prefix, op and op code', async () => {
-    const list = async (query: string) =>
-      (await h.json(`/api/agents?${query}`)).body.agents.map((a: any) => a.agent_address.slice('observatory.'.length));
+    const list = async (query: string) => (await h.json(`/api/agents?${query}`)).body.agents.map((a: any) => a.agent_address.slice('observatory.'.length));
     await h.net.advance(4000, 1000);
     await h.beat('fake1', { ops: { acq: 3, count: 1 } });
     await h.net.advance(2000, 1000); // all but fake1 silent for 6 s

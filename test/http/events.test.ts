@@ -36,8 +36,13 @@ describe('GET /api/events', () => {
     assert.deepEqual(events.map((e) => e.id), [1, 2, 3, 4, 5, 6].map((n) => `${epoch}-${n}`));
     const joined = JSON.parse(events[0]!.data!);
     assert.deepEqual(joined, {
-      address: 'observatory.fake1', agent_class: 'FakeDataAgent', state: 'alive', at: joined.at,
-      op_codes: { acq: 1 }, session_id: '1700000000.123456', restarts: 0,
+      address: 'observatory.fake1',
+      agent_class: 'FakeDataAgent',
+      state: 'alive',
+      at: joined.at,
+      op_codes: { acq: 1 },
+      session_id: '1700000000.123456',
+      restarts: 0,
     });
     assert.deepEqual(JSON.parse(events[2]!.data!).op_codes, { acq: 7 });
     assert.equal(JSON.parse(events[2]!.data!).state, 'expired');
@@ -80,11 +85,13 @@ describe('GET /api/events', () => {
     h = await startHttp({ eventBufferSize: 3 });
     for (let i = 1; i <= 5; i++) await h.beat(`fake${i}`);
     const { log } = h.app.events;
-    for (const [id, reason] of [
-      ['otherprocess-3', 'Event id "otherprocess-3" is not from this registry process'],
-      [log.idOf(1), `Event id "${log.idOf(1)}" is older than the 3 events kept`],
-      [log.idOf(9), `Event id "${log.idOf(9)}" is newer than the newest event`],
-    ] as const) {
+    for (
+      const [id, reason] of [
+        ['otherprocess-3', 'Event id "otherprocess-3" is not from this registry process'],
+        [log.idOf(1), `Event id "${log.idOf(1)}" is older than the 3 events kept`],
+        [log.idOf(9), `Event id "${log.idOf(9)}" is newer than the newest event`],
+      ] as const
+    ) {
       const sse = await connect({ headers: { 'Last-Event-ID': id } });
       const events = await sse.events();
       assert.deepEqual(events, [{ id: log.idOf(5), event: 'resync', data: JSON.stringify({ reason }) }]);

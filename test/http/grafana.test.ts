@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // The shipped Grafana dashboards and alert rules: valid files, the op-code
 // colour mapping the page uses, and only metric names /metrics really writes.
 
@@ -71,7 +72,11 @@ describe('grafana/', () => {
     const titles = grafana.groups[0].rules.map((r: { title: string }) => r.title);
     for (const t of ['OCS process not running', 'OCS operation failed', 'OCS agent expired']) assert.ok(titles.includes(t), t);
     const prometheus = parseYaml(read('prometheus-alerts.yaml'));
-    assert.deepEqual(prometheus.groups[0].rules.map((r: { alert: string }) => r.alert),
-      ['OCSProcessNotRunning', 'OCSOperationFailed', 'OCSAgentExpired', 'OCSRegistryNotConnected']);
+    assert.deepEqual(prometheus.groups[0].rules.map((r: { alert: string }) => r.alert), [
+      'OCSProcessNotRunning',
+      'OCSOperationFailed',
+      'OCSAgentExpired',
+      'OCSRegistryNotConnected',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // Shared by the HTTP tests: the app on an in-process OCS network (FakeClock,
 // no sleeping), raw heartbeats for exact control, and an SSE reader that
 // never waits for an event that is not coming.

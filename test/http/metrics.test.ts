@@ -101,8 +101,11 @@ describe('PrometheusWriter', () => {
       .family('x_things', 'gauge', 'Things with a \\ backslash\nand a newline.')
       .sample(labels({ name: 'a"b\\c\nd', other: 'é ✓' }), 1.5)
       .text();
-    assert.equal(text, '# HELP x_things Things with a \\\\ backslash\\nand a newline.\n# TYPE x_things gauge\n' +
-      'x_things{name="a\\"b\\\\c\\nd",other="é ✓"} 1.5\n');
+    assert.equal(
+      text,
+      '# HELP x_things Things with a \\\\ backslash\\nand a newline.\n# TYPE x_things gauge\n' +
+        'x_things{name="a\\"b\\\\c\\nd",other="é ✓"} 1.5\n',
+    );
     const parsed = parsePrometheus(text);
     assert.deepEqual(parsed.get('x_things')!.samples[0]!.labels, { name: 'a"b\\c\nd', other: 'é ✓' });
   });

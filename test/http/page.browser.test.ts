@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { serve, type RunningServer } from '../../src/runtime/serve.ts';
+import { type RunningServer, serve } from '../../src/runtime/serve.ts';
 import type { HeartbeatSpec } from '../support/heartbeats.ts';
 import { type HttpHarness, startHttp } from './helpers.ts';
 
@@ -46,9 +46,19 @@ async function launchBrowser(): Promise<{ profile: string; context: BrowserConte
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'ocs-monitor-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return { profile, context, page: await context.newPage() };
 }

@@ -80,8 +80,10 @@ describe('src/http purity', () => {
 
   for (const [what, pattern] of FORBIDDEN) {
     it(`uses no ${what}`, () => {
-      const hits = files.flatMap((file) => readFileSync(file, 'utf8').split('\n')
-        .flatMap((line, i) => (pattern.test(line.replace(/\/\/.*$/, '')) ? [`${file}:${i + 1}`] : [])));
+      const hits = files.flatMap((file) =>
+        readFileSync(file, 'utf8').split('\n')
+          .flatMap((line, i) => (pattern.test(line.replace(/\/\/.*$/, '')) ? [`${file}:${i + 1}`] : []))
+      );
       assert.deepEqual(hits, []);
     });
   }

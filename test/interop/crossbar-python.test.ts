@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // The registry in production shape: a real crossbar, real Python OCS agents,
 // the real OCSClient, the Python RegistryAgent beside ours, and the
 // agent_operations consumers from the ocs package. The TypeScript registry
@@ -37,8 +38,11 @@ describe('real crossbar and real Python OCS', { skip }, () => {
       { id: 'fake-data1', agentClass: 'FakeDataAgent' },
       { id: 'fake-data2', agentClass: 'FakeDataAgent' },
     ]);
-    registry = runProgram(BIN, ['--site-file', site.file, '--site-host', 'localhost', '--instance-id', 'registry', '--wait-time', '5',
-      '--http-port', '0'], site.env);
+    registry = runProgram(
+      BIN,
+      ['--site-file', site.file, '--site-host', 'localhost', '--instance-id', 'registry', '--wait-time', '5', '--http-port', '0'],
+      site.env,
+    );
     await registry.waitFor(/Registry Agent observatory\.registry joined/, 30_000);
     api = /http:\/\/127\.0\.0\.1:\d+/.exec(await registry.waitFor(/Operation monitor: /, 30_000))![0];
     observer = await WampPeer.join(await WebSocketTransport.connect(crossbar.wsUrl), 'test_realm');
@@ -50,10 +54,14 @@ describe('real crossbar and real Python OCS', { skip }, () => {
       startPythonAgent(site, 'fake_data', 'fake-data2'),
       startPythonAgent(site, 'registry', 'registry-py', ['--wait-time', '5']),
     );
-    await eventually(async () => {
-      const t = await table();
-      return t['observatory.fake-data1'] && t['observatory.fake-data2'] && t['observatory.registry-py'] ? t : undefined;
-    }, 'the Python agents in the TypeScript registry', 60_000);
+    await eventually(
+      async () => {
+        const t = await table();
+        return t['observatory.fake-data1'] && t['observatory.fake-data2'] && t['observatory.registry-py'] ? t : undefined;
+      },
+      'the Python agents in the TypeScript registry',
+      60_000,
+    );
   });
 
   after(async () => {
@@ -76,8 +84,12 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     assert.equal(r.get_api.access_control.policy, 'none');
     assert.deepEqual([r.status[0], r.status[1], r.status[2].op_code, r.status[2].session_id], [0, 'Session active.', 3, 0]);
     assert.deepEqual([r.stop[0], r.stop[1], r.stop[2].op_code], [0, 'Requested stop on process main".', 4]);
-    assert.deepEqual([r.wait_after_stop[0], r.wait_after_stop[1], r.wait_after_stop[2].op_code, r.wait_after_stop[2].success],
-      [0, 'Operation "main" is currently not running (SUCCEEDED).', 5, true]);
+    assert.deepEqual([r.wait_after_stop[0], r.wait_after_stop[1], r.wait_after_stop[2].op_code, r.wait_after_stop[2].success], [
+      0,
+      'Operation "main" is currently not running (SUCCEEDED).',
+      5,
+      true,
+    ]);
     assert.deepEqual(r.stop_again, [-1, 'The operation is already done', {}]);
     assert.deepEqual([r.start[0], r.start[1], r.start[2].op_code, r.start[2].session_id], [0, 'Started process "main".', 2, 1]);
     assert.deepEqual([r.start_running[0], r.start_running[1]], [-1, 'Operation "main" already in progress.']);
@@ -87,7 +99,10 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     assert.deepEqual([r.wait_timeout[0], r.wait_timeout[1]], [1, 'Operation "main" still running; wait timed out.']);
     assert.deepEqual(r.status_unknown, [-1, 'No task or process called "nope"', {}]);
     assert.deepEqual(r.wait_unknown, [-1, 'Unknown operation "nope".', {}]);
-    assert.deepEqual([r.register_agent[2].op_code, r.register_agent[2].messages.some((m: [number, string]) => m[1] === "'register_agent' is deprecated")], [5, true]);
+    assert.deepEqual([r.register_agent[2].op_code, r.register_agent[2].messages.some((m: [number, string]) => m[1] === "'register_agent' is deprecated")], [
+      5,
+      true,
+    ]);
     assert.deepEqual(r.get_tasks, ['register_agent']);
     assert.equal(r.get_agent_class, 'RegistryAgent');
     assert.equal(r.bogus, null);
@@ -98,16 +113,24 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     const [status] = await ocsClient(site, 'fake-data1', 'delay_task', 'start', { delay: 1 });
     assert.equal(status, 0);
     const field = FIELD('fake-data1', 'delay_task');
-    await eventually(async () => {
-      const codes = events.flatMap(([m]) => (m[field] ? [m[field].data[field][0]] : []));
-      return codes.includes(3) && codes.at(-1) === 5 ? codes : undefined;
-    }, 'delay_task RUNNING then SUCCEEDED on agent_operations', 20_000);
+    await eventually(
+      async () => {
+        const codes = events.flatMap(([m]) => (m[field] ? [m[field].data[field][0]] : []));
+        return codes.includes(3) && codes.at(-1) === 5 ? codes : undefined;
+      },
+      'delay_task RUNNING then SUCCEEDED on agent_operations',
+      20_000,
+    );
 
     await ocsClient(site, 'fake-data1', 'set_heartbeat', 'start', { heartbeat: false });
-    const expired = await eventually(async () => {
-      const e = (await table())['observatory.fake-data1'];
-      return e?.expired ? e : undefined;
-    }, 'fake-data1 expired', 20_000);
+    const expired = await eventually(
+      async () => {
+        const e = (await table())['observatory.fake-data1'];
+        return e?.expired ? e : undefined;
+      },
+      'fake-data1 expired',
+      20_000,
+    );
     assert.deepEqual(Object.values(expired.op_codes), [7, 7, 7, 7]);
     const sevens = events.filter(([m]) => m[FIELD('fake-data1', 'acq')]?.data[FIELD('fake-data1', 'acq')][0] === 7);
     assert.ok(sevens.length >= 1, 'EXPIRED published on agent_operations');
@@ -120,8 +143,12 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     // A snapshot: more events keep arriving (the periodic republish) while Python checks these.
     const captured = [...events];
     assert.ok(captured.length > 0);
-    const result = await runPython(site, ['-c', `import runpy, sys; sys.argv = ['check']; runpy.run_path('${PY}check_agent_operations.py', run_name='__main__')`],
-      60_000, JSON.stringify(captured));
+    const result = await runPython(
+      site,
+      ['-c', `import runpy, sys; sys.argv = ['check']; runpy.run_path('${PY}check_agent_operations.py', run_name='__main__')`],
+      60_000,
+      JSON.stringify(captured),
+    );
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout.trim().split('\n').at(-1) as string);
     assert.deepEqual(report.errors, []);
@@ -158,11 +185,15 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     await registry.waitFor(/router connection: joined \(rejoined\)/, 10_000);
     const rejoinedAfter = Date.now() - back;
     assert.ok(rejoinedAfter <= 3000, `rejoined ${rejoinedAfter} ms after crossbar was back`);
-    await eventually(async () => {
-      const t = await table();
-      const fresh = ['fake-data1', 'fake-data2'].every((id) => t[`observatory.${id}`] && Date.now() / 1000 - t[`observatory.${id}`].last_updated < 2);
-      return fresh ? t : undefined;
-    }, 'both Python agents heard again after the restart', 30_000);
+    await eventually(
+      async () => {
+        const t = await table();
+        const fresh = ['fake-data1', 'fake-data2'].every((id) => t[`observatory.${id}`] && Date.now() / 1000 - t[`observatory.${id}`].last_updated < 2);
+        return fresh ? t : undefined;
+      },
+      'both Python agents heard again after the restart',
+      30_000,
+    );
     const after = await ocsClient(site, 'registry', 'main', 'status');
     assert.equal(after[2].session_id, mainSession, 'main kept its session');
     assert.equal(after[2].op_code, 3);

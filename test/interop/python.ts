@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // The real Python OCS for interop tests: a site config pointing at a router,
 // Python agents as processes, and calls through the real OCSClient.
 // Python comes from OCS_PYTHON or ./.venv (which .ci/run creates with `pip
@@ -62,8 +63,18 @@ export interface PythonProcess {
 /** A Python OCS agent process (python -m ocs.agents.<module>.agent). */
 export function startPythonAgent(site: Site, module: string, instanceId: string, extra: string[] = []): PythonProcess {
   const python = findPython() as string;
-  const child = spawn(python, ['-u', '-m', `ocs.agents.${module}.agent`, '--site-file', site.file, '--site-host', 'localhost',
-    '--instance-id', instanceId, ...extra], { env: { ...process.env, ...site.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(python, [
+    '-u',
+    '-m',
+    `ocs.agents.${module}.agent`,
+    '--site-file',
+    site.file,
+    '--site-host',
+    'localhost',
+    '--instance-id',
+    instanceId,
+    ...extra,
+  ], { env: { ...process.env, ...site.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));

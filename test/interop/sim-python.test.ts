@@ -44,15 +44,23 @@ describe('real Python OCS on the simulator', { skip }, () => {
   });
 
   it('lists the Python agents with their live op codes', async () => {
-    const table = await eventually(async () => {
-      const t = registry.registry.table();
-      return t['observatory.fake-data1'] && t['observatory.fake-data2'] ? t : undefined;
-    }, 'both Python agents in the registry', 60_000);
+    const table = await eventually(
+      async () => {
+        const t = registry.registry.table();
+        return t['observatory.fake-data1'] && t['observatory.fake-data2'] ? t : undefined;
+      },
+      'both Python agents in the registry',
+      60_000,
+    );
     for (const id of ['fake-data1', 'fake-data2']) {
       const entry = JSON.parse(JSON.stringify(table[`observatory.${id}`]));
       assert.deepEqual({ ...entry, last_updated: 0 }, {
-        expired: false, time_expired: null, last_updated: 0, op_codes: FAKE_OPS,
-        agent_class: 'FakeDataAgent', agent_address: `observatory.${id}`,
+        expired: false,
+        time_expired: null,
+        last_updated: 0,
+        op_codes: FAKE_OPS,
+        agent_class: 'FakeDataAgent',
+        agent_address: `observatory.${id}`,
       }, agents.map((a) => a.output()).join('\n'));
     }
     assert.equal(registry.registry.counters.rejected.topic_mismatch, 0);
@@ -69,26 +77,37 @@ describe('real Python OCS on the simulator', { skip }, () => {
   it('set_heartbeat(False) expires a Python agent (all codes 7); set_heartbeat(True) revives it', async () => {
     const [status] = await ocsClient(site, 'fake-data1', 'set_heartbeat', 'start', { heartbeat: false });
     assert.equal(status, 0);
-    const expired = await eventually(async () => {
-      const e = registry.registry.get('observatory.fake-data1');
-      return e?.expired ? JSON.parse(JSON.stringify(e)) : undefined;
-    }, 'fake-data1 expired', 20_000);
+    const expired = await eventually(
+      async () => {
+        const e = registry.registry.get('observatory.fake-data1');
+        return e?.expired ? JSON.parse(JSON.stringify(e)) : undefined;
+      },
+      'fake-data1 expired',
+      20_000,
+    );
     assert.deepEqual(Object.values(expired.op_codes), [7, 7, 7, 7]);
     assert.equal(typeof expired.time_expired, 'number');
     assert.equal(registry.registry.get('observatory.fake-data2')?.expired, false, 'the other agent is unaffected');
 
     await ocsClient(site, 'fake-data1', 'set_heartbeat', 'start', { heartbeat: true });
-    const revived = await eventually(async () => {
-      const e = registry.registry.get('observatory.fake-data1');
-      return e && !e.expired ? JSON.parse(JSON.stringify(e)) : undefined;
-    }, 'fake-data1 revived', 20_000);
+    const revived = await eventually(
+      async () => {
+        const e = registry.registry.get('observatory.fake-data1');
+        return e && !e.expired ? JSON.parse(JSON.stringify(e)) : undefined;
+      },
+      'fake-data1 revived',
+      20_000,
+    );
     assert.equal(revived.time_expired, null);
     assert.equal(revived.op_codes.set_heartbeat, 5);
   });
 
   it('ocs-client-cli scan --use-registry lists the agents', async () => {
     const cli = (await import('./python.ts')).findPython()!.replace(/python$/, 'ocs-client-cli');
-    const result = await runPython(site, ['-c', `import sys; sys.argv = ['ocs-client-cli', 'scan', '--use-registry', '--details']; from ocs.client_cli import main; main()`]);
+    const result = await runPython(site, [
+      '-c',
+      `import sys; sys.argv = ['ocs-client-cli', 'scan', '--use-registry', '--details']; from ocs.client_cli import main; main()`,
+    ]);
     assert.equal(result.code, 0, `${cli}: ${result.stderr}`);
     assert.match(result.stdout, /fake-data1/);
     assert.match(result.stdout, /fake-data2/);

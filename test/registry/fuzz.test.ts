@@ -42,7 +42,8 @@ describe('Registry Agent under arbitrary calls (property, through the router)', 
             net.client.call(c.procedure, c.args as unknown[], c.kwargs as Record<string, unknown>).then(
               (result) => assert.ok(result instanceof CallResult),
               (err: unknown) => assert.ok(err instanceof WampError, `rejected with ${String(err)}`),
-            ));
+            )
+          );
           await net.advance(2000, 250);
           // End every session so any `wait` without a timeout answers too.
           net.registry.agent.stopAllSessions();

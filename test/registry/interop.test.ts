@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // The interop checklist of protocol doc §10 (items 1 and 3-21), against the
 // TypeScript Registry Agent on the in-process router with TypeScript
 // FakeDataAgents, every message round-tripped through JSON.
@@ -52,8 +53,13 @@ describe('Registry Agent interop checklist (§10)', () => {
     const [[ops, feed]] = beats.at(-1)!.args as [[Record<string, number>, Record<string, unknown>]];
     assert.deepEqual(ops, { main: 3, register_agent: 1 });
     assert.deepEqual({ ...feed, session_id: 'x' }, {
-      agent_address: REGISTRY, agg_params: {}, feed_name: 'heartbeat', address: `${REGISTRY}.feeds.heartbeat`,
-      record: false, session_id: 'x', agent_class: 'RegistryAgent',
+      agent_address: REGISTRY,
+      agg_params: {},
+      feed_name: 'heartbeat',
+      address: `${REGISTRY}.feeds.heartbeat`,
+      record: false,
+      session_id: 'x',
+      agent_class: 'RegistryAgent',
     });
     assert.equal(typeof feed.session_id, 'string');
   });
@@ -65,8 +71,12 @@ describe('Registry Agent interop checklist (§10)', () => {
     assert.deepEqual(Object.keys(table), ['observatory.fake-data-local']);
     const entry = table['observatory.fake-data-local'];
     assert.deepEqual({ ...entry, last_updated: 0 }, {
-      expired: false, time_expired: null, last_updated: 0, op_codes: FAKE_OPS,
-      agent_class: 'FakeDataAgent', agent_address: 'observatory.fake-data-local',
+      expired: false,
+      time_expired: null,
+      last_updated: 0,
+      op_codes: FAKE_OPS,
+      agent_class: 'FakeDataAgent',
+      agent_address: 'observatory.fake-data-local',
     });
     assert.ok(Math.abs(entry.last_updated - net.clock.now()) <= 1.5);
   });
@@ -118,8 +128,13 @@ describe('Registry Agent interop checklist (§10)', () => {
     assert.equal(message[name].timestamps.length, 1);
     assert.equal(typeof message[name].timestamps[0], 'number');
     assert.deepEqual({ ...feed, session_id: 'x' }, {
-      agent_address: REGISTRY, agg_params: { frame_length: 60 }, feed_name: 'agent_operations',
-      address: `${REGISTRY}.feeds.agent_operations`, record: true, session_id: 'x', agent_class: 'RegistryAgent',
+      agent_address: REGISTRY,
+      agg_params: { frame_length: 60 },
+      feed_name: 'agent_operations',
+      address: `${REGISTRY}.feeds.agent_operations`,
+      record: true,
+      session_id: 'x',
+      agent_class: 'RegistryAgent',
     });
   });
 
@@ -174,8 +189,11 @@ describe('Registry Agent interop checklist (§10)', () => {
 
     await net.ops(REGISTRY, ['stop', 'main', {}]);
     await net.advance(100);
-    assert.deepEqual(await net.ops(REGISTRY, ['start', 'main', { test_mode: 'yes' }]),
-      [-1, "Param 'test_mode'=yes is not of required type (<class 'bool'>)", {}]);
+    assert.deepEqual(await net.ops(REGISTRY, ['start', 'main', { test_mode: 'yes' }]), [
+      -1,
+      "Param 'test_mode'=yes is not of required type (<class 'bool'>)",
+      {},
+    ]);
     assert.deepEqual(await net.ops(REGISTRY, ['start', 'main', { foo: 1 }]), [-1, "params included unexpected values: ['foo']", {}]);
     await net.ops(REGISTRY, ['start', 'main', {}]);
     await net.advance(100);
@@ -255,8 +273,15 @@ describe('Registry Agent: deliberate fixes on the wire', () => {
 
   it('ignores a 5-component heartbeat topic and rejects a spoofed address, counting both', async () => {
     const publisher = await net.router.connect('test_realm');
-    const feed = (address: string) => ({ agent_address: address, agg_params: {}, feed_name: 'heartbeat',
-      address: `${address}.feeds.heartbeat`, record: false, session_id: '1.5', agent_class: 'Spoof' });
+    const feed = (address: string) => ({
+      agent_address: address,
+      agg_params: {},
+      feed_name: 'heartbeat',
+      address: `${address}.feeds.heartbeat`,
+      record: false,
+      session_id: '1.5',
+      agent_class: 'Spoof',
+    });
     publisher.publish('observatory.a.b.feeds.heartbeat', [[{ x: 1 }, feed('observatory.a.b')]]);
     publisher.publish('observatory.victim.feeds.heartbeat', [[{ x: 1 }, feed('observatory.other')]]);
     publisher.publish('observatory.bad.feeds.heartbeat', [['not a dict', feed('observatory.bad')]]);
@@ -269,8 +294,7 @@ describe('Registry Agent: deliberate fixes on the wire', () => {
 
   it('subscribes with details so the concrete topic reaches the handler', async () => {
     const topics: string[] = [];
-    await net.client.subscribe('observatory..feeds.heartbeat', (_a, _k, details: EventDetails) => topics.push(details.topic ?? ''),
-      { match: 'wildcard' });
+    await net.client.subscribe('observatory..feeds.heartbeat', (_a, _k, details: EventDetails) => topics.push(details.topic ?? ''), { match: 'wildcard' });
     await net.addFakeData('fd');
     await net.advance(1000);
     assert.ok(topics.includes('observatory.fd.feeds.heartbeat'));

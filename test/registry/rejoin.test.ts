@@ -19,7 +19,8 @@ describe('Registry Agent across a lost router connection', () => {
     const registry = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'h', pid: 1 });
     let routerUp = true;
     const connection = new Reconnector({
-      clock, random: () => 0.5,
+      clock,
+      random: () => 0.5,
       connect: () => (routerUp ? router.connect('r') : Promise.reject(new Error('refused'))),
       onJoin: (session: WampSession) => registry.join(session),
     });

@@ -31,14 +31,16 @@ describe('fault hooks through the WebSocket endpoint', () => {
     assert.deepEqual((await again.call('observatory.p')).args, [2]);
     // The HTTP bridge joined the restarted router too.
     const bridged = await fetch(`${endpoint.url}/call`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ procedure: 'observatory.p' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ procedure: 'observatory.p' }),
     });
     assert.equal(bridged.status, 200);
     assert.deepEqual(await bridged.json(), { args: [2] });
     await again.leave();
   });
 
-  it('a partition drops a socket session\'s traffic; after heal() it flows again', async () => {
+  it("a partition drops a socket session's traffic; after heal() it flows again", async () => {
     const sub = await join(endpoint.wsUrl);
     const pub = await join(endpoint.wsUrl);
     const got: unknown[] = [];

@@ -32,18 +32,32 @@ describe('session meta API', () => {
     assert.deepEqual(new Set((await admin.call('wamp.session.list')).args[0] as number[]), new Set([admin.id, agent.id]));
     assert.deepEqual((await admin.call('wamp.session.list', [['iocs_agent']])).args, [[agent.id]]);
     // crossbar asserts the filter is a list: a runtime_error without text.
-    await assert.rejects(admin.call('wamp.session.count', ['iocs_agent']), (e: unknown) => e instanceof WampError && e.error === 'wamp.error.runtime_error' && e.args.length === 0);
+    await assert.rejects(
+      admin.call('wamp.session.count', ['iocs_agent']),
+      (e: unknown) => e instanceof WampError && e.error === 'wamp.error.runtime_error' && e.args.length === 0,
+    );
     await other.leave();
     router.close();
   });
 
-  it('gets one session\'s details, with crossbar\'s keys', async () => {
+  it("gets one session's details, with crossbar's keys", async () => {
     const router = new Router();
     const admin = await router.connect('r', { authrole: 'admin' });
     const agent = await router.connect('r', { authrole: 'iocs_agent', authid: 'fake-data1' });
     const details = (await admin.call('wamp.session.get', [agent.id])).args[0] as Record<string, unknown>;
     assert.deepEqual(Object.keys(details).sort(), [
-      'authextra', 'authid', 'authmethod', 'authprovider', 'authrole', 'realm', 'resumable', 'resume_token', 'resumed', 'serializer', 'session', 'transport',
+      'authextra',
+      'authid',
+      'authmethod',
+      'authprovider',
+      'authrole',
+      'realm',
+      'resumable',
+      'resume_token',
+      'resumed',
+      'serializer',
+      'session',
+      'transport',
     ]);
     assert.equal(details.session, agent.id);
     assert.equal(details.realm, 'r');
@@ -60,7 +74,10 @@ describe('session meta API', () => {
     const admin = await router.connect('r');
     await assert.rejects(admin.call('wamp.session.get', [12345]), isError('wamp.error.no_such_session', 'no session with ID 12345 exists on this router'));
     await assert.rejects(admin.call('wamp.session.get', ['abc']), isError('wamp.error.no_such_session', 'no session with ID abc exists on this router'));
-    await assert.rejects(admin.call('wamp.session.get'), isError('wamp.error.runtime_error', "RouterServiceAgent.session_get() missing 1 required positional argument: 'session_id'"));
+    await assert.rejects(
+      admin.call('wamp.session.get'),
+      isError('wamp.error.runtime_error', "RouterServiceAgent.session_get() missing 1 required positional argument: 'session_id'"),
+    );
     const elsewhere = await router.connect('other');
     await assert.rejects(admin.call('wamp.session.get', [elsewhere.id]), isError('wamp.error.no_such_session'), 'a session of another realm is unknown here');
     router.close();
@@ -108,7 +125,10 @@ describe('registration meta API', () => {
     assert.equal(await lookup('observatory.pre.', { match: 'prefix' }), prefix.id);
     assert.equal(await lookup('observatory..wild', { match: 'wildcard' }), wildcard.id);
     assert.equal(await lookup('wamp.session.count'), null, 'meta procedures are not registrations');
-    await assert.rejects(admin.call('wamp.registration.lookup'), isError('wamp.error.runtime_error', "RouterServiceAgent.registration_lookup() missing 1 required positional argument: 'procedure'"));
+    await assert.rejects(
+      admin.call('wamp.registration.lookup'),
+      isError('wamp.error.runtime_error', "RouterServiceAgent.registration_lookup() missing 1 required positional argument: 'procedure'"),
+    );
     await assert.rejects(admin.call('wamp.registration.lookup', [5]), isError('wamp.error.runtime_error', "'uri' should be unicode, not int"));
     router.close();
   });
@@ -124,9 +144,18 @@ describe('registration meta API', () => {
   it('list_callees names the callee; unknown ids get no_such_registration', async () => {
     const { router, admin, agent, exact } = await setup();
     assert.deepEqual((await admin.call('wamp.registration.list_callees', [exact.id])).args, [[agent.id]]);
-    await assert.rejects(admin.call('wamp.registration.list_callees', [999999]), isError('wamp.error.no_such_registration', 'no registration with ID 999999 exists on this dealer'));
-    await assert.rejects(admin.call('wamp.registration.list_callees', ['x']), isError('wamp.error.no_such_registration', 'no registration with ID x exists on this dealer'));
-    await assert.rejects(admin.call('wamp.registration.list_callees'), isError('wamp.error.runtime_error', /missing 1 required positional argument: 'registration_id'/));
+    await assert.rejects(
+      admin.call('wamp.registration.list_callees', [999999]),
+      isError('wamp.error.no_such_registration', 'no registration with ID 999999 exists on this dealer'),
+    );
+    await assert.rejects(
+      admin.call('wamp.registration.list_callees', ['x']),
+      isError('wamp.error.no_such_registration', 'no registration with ID x exists on this dealer'),
+    );
+    await assert.rejects(
+      admin.call('wamp.registration.list_callees'),
+      isError('wamp.error.runtime_error', /missing 1 required positional argument: 'registration_id'/),
+    );
     await exact.unregister();
     await assert.rejects(admin.call('wamp.registration.list_callees', [exact.id]), isError('wamp.error.no_such_registration'));
     router.close();
@@ -139,7 +168,10 @@ describe('registration meta API', () => {
     assert.deepEqual((await admin.call('wamp.registration.list', [0])).args, [all], 'a falsy id lists all, as crossbar');
     assert.deepEqual((await admin.call('wamp.registration.list', [agent.id])).args, [all]);
     assert.deepEqual((await admin.call('wamp.registration.list', [admin.id])).args, [{ exact: [], prefix: [], wildcard: [] }]);
-    await assert.rejects(admin.call('wamp.registration.list', [12345]), isError('wamp.error.no_such_session', 'no session with ID 12345 exists on this router'));
+    await assert.rejects(
+      admin.call('wamp.registration.list', [12345]),
+      isError('wamp.error.no_such_session', 'no session with ID 12345 exists on this router'),
+    );
     router.close();
   });
 
@@ -155,7 +187,10 @@ describe('registration meta API', () => {
   it('the authorize hook decides who may call the meta API, as crossbar role permissions do', async () => {
     const router = new Router({ authorize: (s, _action, uri) => s.authrole === 'admin' || uri.startsWith('observatory.') });
     const agent = await router.connect('r', { authrole: 'iocs_agent' });
-    await assert.rejects(agent.call('wamp.session.count'), isError('wamp.error.not_authorized', /is not authorized to call procedure "wamp.session.count" on realm "r"/));
+    await assert.rejects(
+      agent.call('wamp.session.count'),
+      isError('wamp.error.not_authorized', /is not authorized to call procedure "wamp.session.count" on realm "r"/),
+    );
     await assert.rejects(agent.subscribe('wamp.session.on_join', () => {}), isError('wamp.error.not_authorized'));
     const admin = await router.connect('r', { authrole: 'admin' });
     assert.deepEqual((await admin.call('wamp.session.count')).args, [2]);

@@ -1,11 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from '../../sim/router/index.ts';
-import type { EventDetails, Args, Kwargs } from '../../src/wamp/session.ts';
+import type { Args, EventDetails, Kwargs } from '../../src/wamp/session.ts';
 import { WampError } from '../../src/wamp/session.ts';
 import { barrier, RawClient } from './raw-client.ts';
 
-interface Received { args: Args; kwargs: Kwargs; details: EventDetails }
+interface Received {
+  args: Args;
+  kwargs: Kwargs;
+  details: EventDetails;
+}
 
 function recorder(): { events: Received[]; handler: (args: Args, kwargs: Kwargs, details: EventDetails) => void } {
   const events: Received[] = [];
@@ -14,7 +18,15 @@ function recorder(): { events: Received[]; handler: (args: Args, kwargs: Kwargs,
 
 const HEARTBEAT = [[
   { acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 },
-  { agent_address: 'observatory.fake-data1', agg_params: {}, feed_name: 'heartbeat', address: 'observatory.fake-data1.feeds.heartbeat', record: false, session_id: '1700000000.123', agent_class: 'FakeDataAgent' },
+  {
+    agent_address: 'observatory.fake-data1',
+    agg_params: {},
+    feed_name: 'heartbeat',
+    address: 'observatory.fake-data1.feeds.heartbeat',
+    record: false,
+    session_id: '1700000000.123',
+    agent_class: 'FakeDataAgent',
+  },
 ]];
 
 describe('broker', () => {
@@ -167,8 +179,14 @@ describe('broker', () => {
     const pub = await router.connect('r');
     pub.publish('bad..topic', [1]);
     pub.publish('wamp.session.on_join', [1]);
-    await assert.rejects(pub.publishAcknowledged('bad..topic'), (e: WampError) => e.error === 'wamp.error.invalid_uri' && /invalid topic URI 'bad..topic'/.test(e.message));
-    await assert.rejects(pub.publishAcknowledged('wamp.session.on_join'), (e: WampError) => e.error === 'wamp.error.invalid_uri' && /restricted/.test(e.message));
+    await assert.rejects(
+      pub.publishAcknowledged('bad..topic'),
+      (e: WampError) => e.error === 'wamp.error.invalid_uri' && /invalid topic URI 'bad..topic'/.test(e.message),
+    );
+    await assert.rejects(
+      pub.publishAcknowledged('wamp.session.on_join'),
+      (e: WampError) => e.error === 'wamp.error.invalid_uri' && /restricted/.test(e.message),
+    );
     await assert.rejects(pub.subscribe('bad topic', () => {}), (e: WampError) => e.error === 'wamp.error.invalid_uri');
     assert.ok(pub.isOpen);
     router.close();

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from '../../sim/router/index.ts';
-import { CallResult, WampError, type InvocationDetails } from '../../src/wamp/session.ts';
+import { CallResult, type InvocationDetails, WampError } from '../../src/wamp/session.ts';
 import { RawClient } from './raw-client.ts';
 
 const isWampError = (uri: string, text?: RegExp) => (e: unknown): boolean =>
@@ -42,7 +42,7 @@ describe('dealer', () => {
     router.close();
   });
 
-  it('answers a call nobody registered with no_such_procedure and crossbar\'s text', async () => {
+  it("answers a call nobody registered with no_such_procedure and crossbar's text", async () => {
     const router = new Router();
     const client = await router.connect('r');
     await assert.rejects(client.call('observatory.nobody'), (e: unknown) =>
@@ -57,8 +57,10 @@ describe('dealer', () => {
     const first = await router.connect('r');
     const second = await router.connect('r');
     await first.register('observatory.registry', () => 1);
-    await assert.rejects(second.register('observatory.registry', () => 2),
-      isWampError('wamp.error.procedure_already_exists', /already registered procedure 'observatory.registry'/));
+    await assert.rejects(
+      second.register('observatory.registry', () => 2),
+      isWampError('wamp.error.procedure_already_exists', /already registered procedure 'observatory.registry'/),
+    );
     // The same URI under another match policy is another registration.
     await second.register('observatory.registry', () => 2, { match: 'prefix' });
     assert.deepEqual((await first.call('observatory.registry')).args, [1], 'exact wins');
@@ -79,8 +81,10 @@ describe('dealer', () => {
     });
     await assert.rejects(client.call('a.crash'), (e: unknown) => e instanceof WampError && e.error === 'wamp.error.runtime_error' && e.args[0] === 'boom');
     await assert.rejects(client.call('a.reject'), isWampError('wamp.error.runtime_error', /^late boom$/));
-    await assert.rejects(client.call('a.refuse'), (e: unknown) =>
-      e instanceof WampError && e.error === 'ocs.error.refused' && e.args[0] === 'no' && (e.kwargs as { code?: number }).code === 7);
+    await assert.rejects(
+      client.call('a.refuse'),
+      (e: unknown) => e instanceof WampError && e.error === 'ocs.error.refused' && e.args[0] === 'no' && (e.kwargs as { code?: number }).code === 7,
+    );
     assert.ok(agent.isOpen && client.isOpen);
     router.close();
   });
@@ -114,8 +118,10 @@ describe('dealer', () => {
     const call = client.call('a.slow');
     await invoked;
     assert.equal(router.killSession(agent.id), true);
-    await assert.rejects(call, (e: unknown) =>
-      e instanceof WampError && e.error === 'wamp.error.canceled' && e.args[0] === 'callee disconnected from in-flight request');
+    await assert.rejects(
+      call,
+      (e: unknown) => e instanceof WampError && e.error === 'wamp.error.canceled' && e.args[0] === 'callee disconnected from in-flight request',
+    );
     await assert.rejects(client.call('a.slow'), isWampError('wamp.error.no_such_procedure'), 'the registration went with the callee');
     assert.ok(client.isOpen);
     router.close();

@@ -116,7 +116,7 @@ describe('router restart', () => {
       assert.ok(now - (entry?.last_updated ?? 0) < 1.5, `${id} heard since the restart`);
     }
     await run(clock, 10_000);
-    assert.equal(expiries, 0, 'nobody expired for the router\'s outage');
+    assert.equal(expiries, 0, "nobody expired for the router's outage");
     for (const c of connections) await c.stop();
     router.close();
   });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Router } from '../../sim/router/index.ts';
 import { TRANSPORT_LOST } from '../../src/wamp/peer.ts';
-import { WampError, type Args } from '../../src/wamp/session.ts';
+import { type Args, WampError } from '../../src/wamp/session.ts';
 import { barrier, RawClient } from './raw-client.ts';
 
 describe('router sessions', () => {
@@ -26,8 +26,10 @@ describe('router sessions', () => {
 
   it('aborts HELLO for an unknown realm when realms are not auto-created', async () => {
     const router = new Router({ realms: ['test_realm'], autoCreateRealms: false });
-    await assert.rejects(router.connect('other_realm'), (e: unknown) =>
-      e instanceof WampError && e.error === 'wamp.error.no_such_realm' && /other_realm/.test(String(e.args[0])));
+    await assert.rejects(
+      router.connect('other_realm'),
+      (e: unknown) => e instanceof WampError && e.error === 'wamp.error.no_such_realm' && /other_realm/.test(String(e.args[0])),
+    );
     const ok = await router.connect('test_realm');
     assert.ok(ok.isOpen);
     assert.deepEqual(router.realmNames, ['test_realm']);

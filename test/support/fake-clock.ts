@@ -1,6 +1,10 @@
 import type { Clock } from '../../src/core/clock.ts';
 
-interface Pending { at: number; seq: number; fn: () => void }
+interface Pending {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
 
 /** A clock that only moves when a test says so; timers fire in time order. */
 export class FakeClock implements Clock {

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // An OCS network inside one process for tests: the simulator router, the
 // TypeScript Registry Agent, TypeScript FakeDataAgents and a client session,
 // all on one FakeClock.

@@ -50,7 +50,13 @@ export function runProgram(script: string, args: string[], env: Record<string, s
       return new Promise((resolve, reject) => {
         // A safety net against a hung program, not a synchronisation delay.
         const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${text}`)), timeoutMs);
-        waiters.push({ pattern, resolve: (l) => { clearTimeout(timer); resolve(l); } });
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
         exited.then(() => {
           clearTimeout(timer);
           reject(new Error(`Exited before printing ${pattern}:\n${text}`));

@@ -2,7 +2,7 @@
 // each kind of wrong view is reported as a mismatch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Checker, type CheckedSwarm } from '../../sim/swarm/checker.ts';
+import { type CheckedSwarm, Checker } from '../../sim/swarm/checker.ts';
 import { GroundTruth } from '../../sim/swarm/truth.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
@@ -38,8 +38,7 @@ function beat(swarm: CheckedSwarm, until: number, silentAt: number | null) {
   }
 }
 
-const table = (expired: boolean[]) =>
-  Object.fromEntries(expired.map((e, i) => [`observatory.agent-${i}`, { expired: e }]));
+const table = (expired: boolean[]) => Object.fromEntries(expired.map((e, i) => [`observatory.agent-${i}`, { expired: e }]));
 
 /** An agent_operations event for one op of one agent. */
 const feed = (i: number, op: string, code: number) => {

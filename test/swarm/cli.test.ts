@@ -24,8 +24,27 @@ async function run(argv: string[]) {
 
 describe('ocs-sim swarm', () => {
   it('runs a scenario in-process, checks the registry and passes', async () => {
-    const r = await run(['--agents', '25', '--duration', '30', '--crash-per-min', '8', '--restart-after', '6',
-      '--starts-per-min', '60', '--hb-off-per-min', '4', '--seed', '4', '--tolerance', '2', '--poll', '0.5', '--quiet']);
+    const r = await run([
+      '--agents',
+      '25',
+      '--duration',
+      '30',
+      '--crash-per-min',
+      '8',
+      '--restart-after',
+      '6',
+      '--starts-per-min',
+      '60',
+      '--hb-off-per-min',
+      '4',
+      '--seed',
+      '4',
+      '--tolerance',
+      '2',
+      '--poll',
+      '0.5',
+      '--quiet',
+    ]);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /Swarm: [\d,]+ heartbeats in 30\.\d s from 25 agents at 1 Hz \(seed 4, in-process/);
     assert.match(r.out, /Heartbeats sent: +[\d,]+ msgs\/sec \| min [\d,]+ \| avg [\d,]+ \| max [\d,]+/);
@@ -36,8 +55,21 @@ describe('ocs-sim swarm', () => {
   });
 
   it('exits 1 and prints the mismatches when the registry misses the promise (no tolerance at all)', async () => {
-    const r = await run(['--agents', '10', '--duration', '20', '--crash-per-min', '12', '--restart-after', 'never',
-      '--tolerance', '0', '--seed', '2', '--quiet']);
+    const r = await run([
+      '--agents',
+      '10',
+      '--duration',
+      '20',
+      '--crash-per-min',
+      '12',
+      '--restart-after',
+      'never',
+      '--tolerance',
+      '0',
+      '--seed',
+      '2',
+      '--quiet',
+    ]);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /Registry check: +FAIL/);
     assert.match(r.err, /MISMATCH late-expiry observatory\.swarm-\d{4} at [\d.]+: reported expired 5\.\d\d s after its last heartbeat \(crash\); allowed 5 s/);

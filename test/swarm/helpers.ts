@@ -14,8 +14,20 @@ export const REALM = 'test_realm';
 /** A quiet scenario: every rate off unless a test turns it on. */
 export function quietScenario(overrides: Partial<Scenario> = {}): Scenario {
   return {
-    ...DEFAULT_SCENARIO, agents: 10, jitter: 0, startsPerMin: 0, finishesPerMin: 0, failsPerMin: 0, degradesPerMin: 0,
-    crashPerMin: 0, hbOffPerMin: 0, partitionsPerMin: 0, churnPerMin: 0, tolerance: 2, staleness: 0.5, poll: 0.5,
+    ...DEFAULT_SCENARIO,
+    agents: 10,
+    jitter: 0,
+    startsPerMin: 0,
+    finishesPerMin: 0,
+    failsPerMin: 0,
+    degradesPerMin: 0,
+    crashPerMin: 0,
+    hbOffPerMin: 0,
+    partitionsPerMin: 0,
+    churnPerMin: 0,
+    tolerance: 2,
+    staleness: 0.5,
+    poll: 0.5,
     ...overrides,
   };
 }
@@ -34,7 +46,11 @@ export async function startSwarmNet(scenario: Scenario): Promise<SwarmNet> {
   const clock = new FakeClock(1_700_000_000.25);
   const router = new Router({ realms: [REALM] });
   const registry = new RegistryAgent({
-    address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'localhost', pid: 1,
+    address: 'observatory.registry',
+    addressRoot: 'observatory',
+    clock,
+    hostname: 'localhost',
+    pid: 1,
     agentTimeout: scenario.timeout,
   });
   await registry.join(await router.connect(REALM));

@@ -18,8 +18,26 @@ describe('swarm scenario', () => {
   });
 
   it('takes flags, in both --key value and --key=value form', () => {
-    const s = scenarioFromFlags(flags('--agents', '1000', '--rate=2', '--jitter', '0.1', '--crash-per-min', '1',
-      '--restart-after', 'never', '--seed', '42', '--duration', '60', '--ops', '7'), noFile);
+    const s = scenarioFromFlags(
+      flags(
+        '--agents',
+        '1000',
+        '--rate=2',
+        '--jitter',
+        '0.1',
+        '--crash-per-min',
+        '1',
+        '--restart-after',
+        'never',
+        '--seed',
+        '42',
+        '--duration',
+        '60',
+        '--ops',
+        '7',
+      ),
+      noFile,
+    );
     assert.equal(s.agents, 1000);
     assert.equal(s.rate, 2);
     assert.equal(s.jitter, 0.1);
@@ -52,8 +70,10 @@ describe('swarm scenario', () => {
       [['--restart-after', '-3'], /"restartAfter" must be a number of seconds >= 0 or "never"/],
     ];
     for (const [argv, message] of bad) {
-      assert.throws(() => scenarioFromFlags(flags(...argv), noFile), (err: unknown) =>
-        err instanceof ScenarioError && message.test(err.message) && !err.message.includes('\n'));
+      assert.throws(
+        () => scenarioFromFlags(flags(...argv), noFile),
+        (err: unknown) => err instanceof ScenarioError && message.test(err.message) && !err.message.includes('\n'),
+      );
     }
     assert.throws(() => flags('--agnets', '5'), /Unknown option "--agnets"/);
     assert.throws(() => flags('--agents'), /Option "--agents" needs a value/);

@@ -8,7 +8,11 @@ function run(jitter: number, agents: number, periods: number) {
   const clock = new FakeClock(1_700_000_000);
   const beats: number[][] = Array.from({ length: agents }, () => []);
   const scheduler = new HeartbeatScheduler({
-    clock, periodMs: 1000, jitter, random: new Random(1), beat: (i) => beats[i]!.push(clock.now() * 1000),
+    clock,
+    periodMs: 1000,
+    jitter,
+    random: new Random(1),
+    beat: (i) => beats[i]!.push(clock.now() * 1000),
   });
   scheduler.start();
   for (let i = 0; i < agents; i++) scheduler.add(i);
@@ -48,7 +52,11 @@ describe('heartbeat scheduler', () => {
     const clock = new FakeClock(1_700_000_000);
     const count = new Map<number, number>();
     const scheduler = new HeartbeatScheduler({
-      clock, periodMs: 1000, jitter: 0, random: new Random(2), beat: (i) => count.set(i, (count.get(i) ?? 0) + 1),
+      clock,
+      periodMs: 1000,
+      jitter: 0,
+      random: new Random(2),
+      beat: (i) => count.set(i, (count.get(i) ?? 0) + 1),
     });
     scheduler.start();
     for (let i = 0; i < 100; i++) scheduler.add(i);

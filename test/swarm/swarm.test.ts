@@ -69,9 +69,22 @@ describe('swarm on the in-process router with the TypeScript registry', () => {
 
   it('every op change a heartbeat carried shows up on agent_operations; faults check out', async () => {
     const net = await startSwarmNet(quietScenario({
-      agents: 30, startsPerMin: 120, finishesPerMin: 60, failsPerMin: 20, degradesPerMin: 30,
-      hbOffPerMin: 4, hbOffSeconds: 8, partitionsPerMin: 2, partitionSize: 0.1, partitionSeconds: 9,
-      churnPerMin: 3, crashPerMin: 3, restartAfter: 7, dataFeed: 0.3, jitter: 0.1, seed: 9,
+      agents: 30,
+      startsPerMin: 120,
+      finishesPerMin: 60,
+      failsPerMin: 20,
+      degradesPerMin: 30,
+      hbOffPerMin: 4,
+      hbOffSeconds: 8,
+      partitionsPerMin: 2,
+      partitionSize: 0.1,
+      partitionSeconds: 9,
+      churnPerMin: 3,
+      crashPerMin: 3,
+      restartAfter: 7,
+      dataFeed: 0.3,
+      jitter: 0.1,
+      seed: 9,
     }));
     try {
       await net.advance(60_000);
@@ -91,8 +104,16 @@ describe('swarm on the in-process router with the TypeScript registry', () => {
   it('a seeded run repeats exactly; another seed does not', async () => {
     const run = async (seed: number) => {
       const net = await startSwarmNet(quietScenario({
-        agents: 15, startsPerMin: 60, finishesPerMin: 30, failsPerMin: 10, degradesPerMin: 10,
-        crashPerMin: 6, restartAfter: 5, hbOffPerMin: 3, jitter: 0.1, seed,
+        agents: 15,
+        startsPerMin: 60,
+        finishesPerMin: 30,
+        failsPerMin: 10,
+        degradesPerMin: 10,
+        crashPerMin: 6,
+        restartAfter: 5,
+        hbOffPerMin: 3,
+        jitter: 0.1,
+        seed,
       }));
       try {
         await net.advance(20_000);

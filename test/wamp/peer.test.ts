@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { WampPeer, TRANSPORT_LOST } from '../../src/wamp/peer.ts';
+import { TRANSPORT_LOST, WampPeer } from '../../src/wamp/peer.ts';
 import { WampError } from '../../src/wamp/session.ts';
 import { MemoryTransport } from '../../sim/transport/memory.ts';
 

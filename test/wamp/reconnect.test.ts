@@ -44,7 +44,9 @@ describe('Reconnector', () => {
   it('gives up after giveUpAfterMs without a router (crossbar_timeout), not before', async () => {
     const clock = new FakeClock();
     const connection = new Reconnector({
-      clock, random: () => 0.5, giveUpAfterMs: 10_000,
+      clock,
+      random: () => 0.5,
+      giveUpAfterMs: 10_000,
       connect: () => Promise.reject(new Error('refused')),
       onJoin: async () => {},
     });
@@ -62,7 +64,8 @@ describe('Reconnector', () => {
     const router = new Router({ realms: ['r'] });
     const fatal = new Error('procedure_already_exists');
     const connection = new Reconnector({
-      clock, connect: () => router.connect('r'),
+      clock,
+      connect: () => router.connect('r'),
       onJoin: async () => {
         throw fatal;
       },
