@@ -1,5 +1,5 @@
 // WAMP client comparison (issue 5): the project's WampPeer (+ WebSocketTransport)
-// against autobahn-js (through src/wamp/autobahn-session.ts), both through the
+// against autobahn-js (through bench/support/autobahn-session.ts), both through the
 // WampSession seam, both with the JSON serializer, against the simulator
 // router running as a SEPARATE process (`bun bin/ocs-sim.ts router`), so this
 // process holds only the client sessions and its CPU time is the clients'.
@@ -65,7 +65,7 @@ async function consoleWritesDuring(action: () => Promise<void>): Promise<string[
   return lines;
 }
 
-const { AUTOBAHN_VERSION, connectAutobahn, setAutobahnWarn } = await import('../src/wamp/autobahn-session.ts');
+const { AUTOBAHN_VERSION, connectAutobahn, setAutobahnWarn } = await import('./support/autobahn-session.ts');
 // Raw autobahn for the behaviour probes (what it does without the adapter).
 // @ts-ignore -- autobahn ships no types
 const rawModule = (await import('autobahn')) as { default?: unknown };

@@ -8,7 +8,7 @@ import type { MatchPolicy } from '../../src/wamp/session.ts';
 import { WampError, WampErrors } from '../../src/wamp/session.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
 import { isValidPattern, isValidUri } from '../../src/wamp/uri-match.ts';
-import { UriIndex } from '../../src/wamp/uri-index.ts';
+import { UriIndex } from './uri-index.ts';
 import type { RouterCore } from './core.ts';
 import { IdSequence } from './ids.ts';
 import { META_PROCEDURES, type MetaProcedure } from './meta.ts';

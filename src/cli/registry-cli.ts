@@ -15,8 +15,6 @@ import { WebSocketTransport } from '../wamp/websocket-transport.ts';
 import { Reconnector } from '../wamp/reconnect.ts';
 import { createHttpApp } from '../http/index.ts';
 import { serve } from '../runtime/serve.ts';
-import { Router } from '../../sim/router/index.ts';
-import { DemoNetwork } from '../../sim/swarm/demo.ts';
 
 type Log = (line: string) => void;
 
@@ -57,12 +55,16 @@ export async function main(argv = host.argv()): Promise<number> {
   };
   host.onShutdownSignal((signal) => onSignal(signal));
 
-  let demo: DemoNetwork | null = null;
+  let demo: { start(): Promise<void>; stop(): void } | null = null;
   let connect: () => Promise<WampSession>;
   if (config.sim.enabled) {
+    // Loaded only here: src/ never imports the simulator statically (layers run one way).
+    const { Router } = await import('../../sim/router/index.ts');
+    const { DemoNetwork } = await import('../../sim/swarm/demo.ts');
     const router = new Router({ realms: [config.realm] });
-    connect = () => router.connect(config.realm);
-    demo = new DemoNetwork({ agents: config.sim.agents, clock: systemClock, connect });
+    const connectSim = () => router.connect(config.realm);
+    connect = connectSim;
+    demo = new DemoNetwork({ agents: config.sim.agents, clock: systemClock, connect: connectSim });
     log(`Embedded simulator: realm "${config.realm}", ${config.sim.agents} fake agents`);
   } else {
     const hub = config.hub;

@@ -5,4 +5,5 @@ export { type HeartbeatLimits } from './heartbeat.ts';
 export { isOpCode, OP_CODE_NAMES, OpCode, ResponseCode } from './op-code.ts';
 export { type EncodedAgent, RegisteredAgent } from './registered-agent.ts';
 export { type AgentChange, type IngestResult, Registry, type RegistryCounters, type RegistryOptions } from './registry.ts';
+export { type ReadonlyAgent, type RegistryView } from './view.ts';
 export { type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';

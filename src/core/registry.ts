@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
 import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 import { fnv1a } from './string-hash.ts';
+import type { RegistryView } from './view.ts';
 
 export interface RegistryOptions {
   /** e.g. "observatory": heartbeats must come from "{root}.{id}". */
@@ -56,7 +57,7 @@ const HEARTBEAT_SUFFIX = '.feeds.heartbeat';
 /** Pool key of the all-EXPIRED op_codes (packed codes are never negative). */
 const EXPIRED_KEY = -1;
 
-export class Registry {
+export class Registry implements RegistryView {
   readonly addressRoot: string;
   readonly agentTimeout: number;
   readonly maxAgents: number;
@@ -182,7 +183,7 @@ export class Registry {
    * rather than stored per agent; null when Python would skip it or the
    * agent's fields collide with another's.
    */
-  fieldName(agent: RegisteredAgent, op: string): string | null {
+  fieldName(agent: Pick<RegisteredAgent, 'collidesWith' | 'agent_address'>, op: string): string | null {
     return agent.collidesWith !== null ? null : operationFieldName(agent.agent_address, op);
   }
 

@@ -11,7 +11,7 @@
 
 import type { Clock } from '../core/clock.ts';
 import { capacityFor, grown } from '../core/grown.ts';
-import type { RegisteredAgent, Registry } from '../core/index.ts';
+import type { ReadonlyAgent, RegistryView } from '../core/index.ts';
 import { agentView } from './agent-view.ts';
 import { streamParts } from './chunked-body.ts';
 
@@ -31,7 +31,7 @@ export function listStream(head: string, entries: readonly Uint8Array[]): Readab
 }
 
 export class AgentListCache {
-  readonly #registry: Registry;
+  readonly #registry: RegistryView;
   readonly #clock: Clock;
   readonly #refreshMs: number;
   readonly #warmMs: number;
@@ -46,7 +46,7 @@ export class AgentListCache {
   /** Entries rendered, for tests and metrics. */
   rendered = 0;
 
-  constructor(registry: Registry, clock: Clock, options: AgentListOptions = {}) {
+  constructor(registry: RegistryView, clock: Clock, options: AgentListOptions = {}) {
     this.#registry = registry;
     this.#clock = clock;
     this.#refreshMs = options.refreshMs ?? 100;
@@ -60,7 +60,7 @@ export class AgentListCache {
   }
 
   /** The UTF-8 JSON of `agent`'s list entry (shared: do not modify). */
-  entry(agent: RegisteredAgent): Uint8Array {
+  entry(agent: ReadonlyAgent): Uint8Array {
     const i = agent.index;
     if (i >= this.#beats.length) this.#grow(i);
     const cached = this.#entries[i];

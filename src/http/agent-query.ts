@@ -1,7 +1,7 @@
 // The query of GET /api/agents: filters and pagination, checked strictly so
 // that a typo is a 400 naming the problem rather than a silently wrong list.
 
-import { OP_CODE_NAMES, type RegisteredAgent } from '../core/index.ts';
+import { OP_CODE_NAMES, type ReadonlyAgent } from '../core/index.ts';
 import { BadRequest, quoted } from './bad-request.ts';
 
 export interface AgentQuery {
@@ -40,7 +40,7 @@ export function parseAgentQuery(url: URL): AgentQuery {
 }
 
 /** Does `agent` pass the query's filters? (Pagination is applied by the caller.) */
-export function matches(agent: RegisteredAgent, q: AgentQuery): boolean {
+export function matches(agent: ReadonlyAgent, q: AgentQuery): boolean {
   if (q.state !== null && agent.expired !== (q.state === 'expired')) return false;
   if (q.agentClass !== null && agent.agent_class !== q.agentClass) return false;
   if (q.prefix !== null && !agent.agent_address.startsWith(q.prefix)) return false;

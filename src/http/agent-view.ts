@@ -3,7 +3,7 @@
 // field that depends on the moment of the request (so it can be cached per
 // agent); one agent's view adds `heartbeats.age`.
 
-import type { RegisteredAgent } from '../core/index.ts';
+import type { ReadonlyAgent } from '../core/index.ts';
 
 export interface HeartbeatStats {
   count: number;
@@ -34,7 +34,7 @@ export interface AgentView {
 }
 
 /** `now`: add the agent's age (seconds since its last heartbeat). */
-export function agentView(agent: RegisteredAgent, now?: number): AgentView {
+export function agentView(agent: ReadonlyAgent, now?: number): AgentView {
   return {
     expired: agent.expired,
     time_expired: agent.time_expired,
@@ -53,7 +53,7 @@ export function agentView(agent: RegisteredAgent, now?: number): AgentView {
 }
 
 /** The core's heartbeat interval statistics, rounded to microseconds; null until known. */
-export function heartbeatStats(agent: RegisteredAgent, now?: number): HeartbeatStats {
+export function heartbeatStats(agent: ReadonlyAgent, now?: number): HeartbeatStats {
   const known = (x: number) => (Number.isNaN(x) ? null : round6(x));
   const stats: HeartbeatStats = {
     count: agent.heartbeats,

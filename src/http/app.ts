@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../core/clock.ts';
-import { type AgentChange, OP_CODE_NAMES, type Registry, type Rejection } from '../core/index.ts';
+import { type AgentChange, OP_CODE_NAMES, type RegistryView, type Rejection } from '../core/index.ts';
 import { AgentListCache, type AgentListOptions, listStream } from './agent-list.ts';
 import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
 import { agentView } from './agent-view.ts';
@@ -25,7 +25,7 @@ import { Transitions } from './transitions.ts';
 /** What the app needs of the Registry Agent (src/registry/registry-agent.ts). */
 export interface RegistrySource {
   readonly address: string;
-  readonly registry: Registry;
+  readonly registry: RegistryView;
   readonly ready: boolean;
   readonly operationsFeed: { readonly published: number };
   onChange(listener: (change: AgentChange) => void): () => void;

@@ -5,13 +5,13 @@
 // codes or state change (an op change, an expiry: not every heartbeat), and
 // the body streams from them (chunked-body.ts).
 
-import type { RegisteredAgent, Registry } from '../core/index.ts';
+import type { ReadonlyAgent, RegistryView } from '../core/index.ts';
 import { REJECTION_REASONS } from '../core/index.ts';
 import { encodeAll, streamParts } from './chunked-body.ts';
 import { escapeLabelValue, formatValue, labels, PrometheusWriter } from './prometheus.ts';
 
 export interface MetricsSources {
-  registry: Registry;
+  registry: RegistryView;
   /** Joined to the router and subscribed to heartbeats. */
   ready: () => boolean;
   /** agent_operations events published so far. */
@@ -43,7 +43,7 @@ const AGENT_OP_CODE = 'ocs_agent_op_code';
 
 export class RegistryMetrics {
   readonly #sources: MetricsSources;
-  readonly #lines = new WeakMap<RegisteredAgent, AgentLines>();
+  readonly #lines = new WeakMap<ReadonlyAgent, AgentLines>();
 
   constructor(sources: MetricsSources) {
     this.#sources = sources;
@@ -67,7 +67,7 @@ export class RegistryMetrics {
   }
 
   /** Render the lines of agents whose class, op names, codes or state changed, all encoded at once. */
-  #renderStale(agents: readonly RegisteredAgent[]): void {
+  #renderStale(agents: readonly ReadonlyAgent[]): void {
     const owners: AgentLines[] = [];
     const upLines: boolean[] = [];
     const texts: string[] = [];
@@ -155,7 +155,7 @@ export class RegistryMetrics {
   }
 
   /** The agent's label strings and cached lines; started afresh when its op names or class change. */
-  #agentLines(agent: RegisteredAgent): AgentLines {
+  #agentLines(agent: ReadonlyAgent): AgentLines {
     const known = this.#lines.get(agent);
     if (known !== undefined && known.names === agent.opNames && known.agentClass === agent.agent_class) return known;
     const names = agent.opNames;

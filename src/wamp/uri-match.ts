@@ -5,9 +5,6 @@
 
 import type { MatchPolicy } from './session.ts';
 
-/** The lookup structure built on these rules lives in its own file. */
-export { UriIndex } from './uri-index.ts';
-
 // The loose patterns of autobahn-python's wamp/message.py, which crossbar uses.
 /** Concrete URI: every component non-empty (topics published to, procedures called, exact patterns). */
 const LOOSE_NON_EMPTY = /^([^\s.#]+\.)*([^\s.#]+)$/;
@@ -30,7 +27,7 @@ export function isValidPattern(pattern: string, match: MatchPolicy): boolean {
 
 /**
  * Does `pattern` under `match` match the concrete `uri`? This is the reference
- * rule; the broker and dealer use the faster UriIndex (uri-index.ts).
+ * rule; the simulator's broker and dealer use the faster UriIndex (sim/router/uri-index.ts).
  *  - exact: equal strings;
  *  - prefix: plain string prefix, no component boundary ("observatory" matches "observatoryX");
  *  - wildcard: same number of '.'-components; an empty pattern component

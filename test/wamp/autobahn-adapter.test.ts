@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type SimEndpoint, startEndpoint } from '../../sim/endpoint/index.ts';
-import { connectAutobahn, setAutobahnWarn } from '../../src/wamp/autobahn-session.ts';
+import { connectAutobahn, setAutobahnWarn } from '../../bench/support/autobahn-session.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import { type Args, CallResult, type EventDetails, type Kwargs, WampError, type WampSession } from '../../src/wamp/session.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';

@@ -3,7 +3,7 @@
 // A lookup never scans every pattern: exact is one Map get, wildcard walks a
 // trie of components (one per component count), prefix scans a short list.
 
-import type { MatchPolicy } from './session.ts';
+import type { MatchPolicy } from '../../src/wamp/session.ts';
 
 interface WildcardNode<T> {
   /** Children by literal component. */

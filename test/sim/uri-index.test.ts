@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { UriIndex } from '../../src/wamp/uri-index.ts';
+import { UriIndex } from '../../sim/router/uri-index.ts';
 import { uriMatches } from '../../src/wamp/uri-match.ts';
 import type { MatchPolicy } from '../../src/wamp/session.ts';
 

@@ -1,5 +1,5 @@
 // The WampSession seam over autobahn-js (`autobahn` 26.x, global WebSocket),
-// for anyone who prefers it to WampPeer and so bench/wamp-client.bench.ts can
+// kept beside the benchmark so bench/wamp-client.bench.ts can
 // compare the two clients through the same seam. Reconnecting stays the
 // Reconnector's job: autobahn's own retry loop is switched off.
 //
@@ -16,7 +16,7 @@
 
 // @ts-ignore -- autobahn ships no types; AutobahnModule below describes the part used here.
 import autobahnUntyped from 'autobahn';
-import { TRANSPORT_LOST } from './peer.ts';
+import { TRANSPORT_LOST } from '../../src/wamp/peer.ts';
 import {
   type Args,
   CallResult,
@@ -31,7 +31,7 @@ import {
   WampError,
   WampErrors,
   type WampSession,
-} from './session.ts';
+} from '../../src/wamp/session.ts';
 
 // ---- the part of autobahn-js used here ----
 

@@ -1,0 +1,44 @@
+// Read-only views of the registry and its agents: what readers (the HTTP API,
+// metrics, the page) may see. The Registry and RegisteredAgent implement them;
+// only the Registry Agent holds the mutable objects.
+
+import type { EncodedAgent, RegisteredAgent } from './registered-agent.ts';
+import type { RegistryCounters } from './registry.ts';
+
+/** One tracked agent, as a reader sees it: its encoded entry and its statistics, no mutators. */
+export type ReadonlyAgent = Readonly<
+  Pick<
+    RegisteredAgent,
+    | keyof EncodedAgent
+    | 'address'
+    | 'index'
+    | 'sessionId'
+    | 'restarts'
+    | 'heartbeats'
+    | 'firstSeen'
+    | 'lastTransition'
+    | 'opNames'
+    | 'packedCodes'
+    | 'bigCodes'
+    | 'collidesWith'
+    | 'lastInterval'
+    | 'meanInterval'
+    | 'intervalJitter'
+    | 'codeAt'
+  >
+>;
+
+/** The registry as a reader sees it. */
+export interface RegistryView {
+  readonly addressRoot: string;
+  readonly agentTimeout: number;
+  readonly maxAgents: number;
+  readonly size: number;
+  readonly expiredCount: number;
+  readonly counters: Readonly<RegistryCounters>;
+  get(address: string): ReadonlyAgent | undefined;
+  /** Every agent ever seen, in join order. */
+  agents(): readonly ReadonlyAgent[];
+  table(): Readonly<Record<string, Readonly<EncodedAgent>>>;
+  fieldName(agent: ReadonlyAgent, op: string): string | null;
+}
