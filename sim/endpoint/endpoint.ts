@@ -11,7 +11,7 @@ import { Router } from '../router/index.ts';
 import type { CrossbarConfig, PathConfig, TransportConfig } from './crossbar-config.ts';
 import { type BridgeStats, callerPath, publisherPath } from './http-bridge.ts';
 import { authorizeByRoles } from './permissions.ts';
-import { chooseSerializer, SERIALIZERS } from './serializers.ts';
+import { chooseSerializer, SERIALIZERS } from '../../src/wamp/serializers/index.ts';
 import { SocketTransport } from './socket-transport.ts';
 
 export interface EndpointOptions {

@@ -2,4 +2,4 @@
 export { defaultTransport, type EndpointOptions, type EndpointStats, type SimEndpoint, startEndpoint } from './endpoint.ts';
 export { type CrossbarConfig, CrossbarConfigError, parseCrossbarConfig, type PathConfig, type TransportConfig } from './crossbar-config.ts';
 export { authorizeByRoles, permissionFor } from './permissions.ts';
-export { chooseSerializer, SERIALIZERS, type WampSerializer } from './serializers.ts';
+export { chooseSerializer, SERIALIZERS, type WampSerializer } from '../../src/wamp/serializers/index.ts';

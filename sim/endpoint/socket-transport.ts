@@ -5,7 +5,7 @@
 
 import type { ServerSocket, SocketHandlers } from '../../src/runtime/serve.ts';
 import type { TransportInfo, WampTransport } from '../../src/wamp/transport.ts';
-import type { WampSerializer } from './serializers.ts';
+import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;

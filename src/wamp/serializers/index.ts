@@ -1,0 +1,21 @@
+// Every WAMP serializer we speak, by subprotocol name.
+
+import { json, jsonBatched } from './json.ts';
+import { msgpack, msgpackBatched } from './msgpack.ts';
+import type { WampSerializer } from './serializer.ts';
+
+export type { WampSerializer } from './serializer.ts';
+export { json, jsonBatched, msgpack, msgpackBatched };
+
+export const SERIALIZERS: ReadonlyMap<string, WampSerializer> = new Map(
+  [json, msgpack, jsonBatched, msgpackBatched].map((s) => [s.protocol, s]),
+);
+
+/** The first offered subprotocol we speak (the client's order of preference wins, as in autobahn and crossbar), or null. */
+export function chooseSerializer(offered: readonly string[]): WampSerializer | null {
+  for (const protocol of offered) {
+    const serializer = SERIALIZERS.get(protocol);
+    if (serializer) return serializer;
+  }
+  return null;
+}

@@ -1,0 +1,47 @@
+// A WAMP-over-WebSocket serializer, named as in the subprotocol `wamp.2.<id>`.
+// Shared by the client transport and the simulator's endpoint. Batched
+// variants (autobahn's framing) carry several messages per frame.
+
+export interface WampSerializer {
+  /** The full subprotocol name, e.g. 'wamp.2.json'. */
+  readonly protocol: string;
+  /** Binary (msgpack, CBOR) or text (JSON) frames. */
+  readonly binary: boolean;
+  /** One message to one frame; throws if the value cannot be encoded. */
+  encode(message: unknown[]): string | Uint8Array;
+  /** One frame to its messages; throws SyntaxError/TypeError on garbage. */
+  decode(frame: string | Uint8Array): unknown[];
+}
+
+/** A frame of the wrong kind (text for a binary serializer or the reverse) is a protocol error, as in crossbar. */
+export function asText(frame: string | Uint8Array): string {
+  if (typeof frame === 'string') return frame;
+  throw new TypeError('A binary frame arrived for a JSON (text) serializer.');
+}
+
+export function asBytes(frame: string | Uint8Array): Uint8Array {
+  if (typeof frame !== 'string') return frame;
+  throw new TypeError('A text frame arrived for a binary serializer.');
+}
+
+/** Batched binary framing: each message is preceded by its 4-byte big-endian length. */
+export function frameLengthPrefixed(body: Uint8Array): Uint8Array {
+  const framed = new Uint8Array(4 + body.byteLength);
+  new DataView(framed.buffer).setUint32(0, body.byteLength);
+  framed.set(body, 4);
+  return framed;
+}
+
+export function splitLengthPrefixed(bytes: Uint8Array, decodeOne: (body: Uint8Array) => unknown): unknown[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const messages: unknown[] = [];
+  let at = 0;
+  while (at < bytes.byteLength) {
+    if (at + 4 > bytes.byteLength) throw new TypeError('A batched frame ends inside a length prefix.');
+    const length = view.getUint32(at);
+    if (at + 4 + length > bytes.byteLength) throw new TypeError('A batched frame is shorter than its length prefix says.');
+    messages.push(decodeOne(bytes.subarray(at + 4, at + 4 + length)));
+    at += 4 + length;
+  }
+  return messages;
+}
