@@ -10,7 +10,7 @@ import { MessageType } from '../../src/wamp/messages.ts';
 import { isValidPattern, isValidUri } from '../../src/wamp/uri-match.ts';
 import { UriIndex } from './uri-index.ts';
 import type { RouterCore } from './core.ts';
-import { IdSequence } from './ids.ts';
+import { randomId } from './ids.ts';
 import type { RouterSession } from './router-session.ts';
 
 export interface Subscription {
@@ -37,8 +37,7 @@ export class Broker {
    * trie walk. Emptied whenever a subscription is created or removed.
    */
   #routes = new Map<string, readonly Subscription[]>();
-  readonly #subscriptionIds = new IdSequence();
-  readonly #publicationIds = new IdSequence();
+  readonly #isSubscriptionId = (id: number): boolean => this.#byId.has(id);
 
   constructor(core: RouterCore) {
     this.#core = core;
@@ -60,7 +59,7 @@ export class Broker {
     if (refused(this.#core, session, 'subscribe', topic, MessageType.SUBSCRIBE, request)) return;
     let subscription = this.#index.get(topic, match);
     if (!subscription) {
-      subscription = { id: this.#subscriptionIds.next(), topic, match, subscribers: [] };
+      subscription = { id: randomId(this.#isSubscriptionId), topic, match, subscribers: [] };
       this.#index.set(topic, match, subscription);
       this.#byId.set(subscription.id, subscription);
       this.#routes = new Map();
@@ -115,7 +114,7 @@ export class Broker {
       }
       return;
     }
-    const publication = this.#publicationIds.next();
+    const publication = randomId();
     this.#core.stats.publications++;
     if (acknowledge) session.send([MessageType.PUBLISHED, message[1], publication]);
     if (subscriptions.length === 0) return;
@@ -130,7 +129,7 @@ export class Broker {
     const subscriptions = this.#index.matchAll(topic);
     if (subscriptions.length === 0) return;
     this.#core.stats.publications++;
-    this.#dispatch(subscriptions, topic, this.#publicationIds.next(), undefined, undefined, args, undefined, 5);
+    this.#dispatch(subscriptions, topic, randomId(), undefined, undefined, args, undefined, 5);
   }
 
   /** Forget a leaving session's subscriptions. */

@@ -10,7 +10,7 @@ import { MessageType } from '../../src/wamp/messages.ts';
 import { isValidPattern, isValidUri } from '../../src/wamp/uri-match.ts';
 import { UriIndex } from './uri-index.ts';
 import type { RouterCore } from './core.ts';
-import { IdSequence } from './ids.ts';
+import { IdSequence, randomId } from './ids.ts';
 import { META_PROCEDURES, type MetaProcedure } from './meta.ts';
 import type { Realm } from './realm.ts';
 import type { RouterSession } from './router-session.ts';
@@ -44,7 +44,7 @@ export class Dealer {
   readonly #index = new UriIndex<Registration>();
   readonly #byId = new Map<number, Registration>();
   readonly #invocations = new Map<number, Invocation>();
-  readonly #registrationIds = new IdSequence();
+  readonly #isRegistrationId = (id: number): boolean => this.#byId.has(id);
   readonly #invocationIds = new IdSequence();
 
   constructor(core: RouterCore, realm: Realm) {
@@ -98,7 +98,7 @@ export class Dealer {
       return;
     }
     const created = new Date(this.#core.clock.now() * 1000).toISOString();
-    const registration: Registration = { id: this.#registrationIds.next(), procedure, match, callee: session, created };
+    const registration: Registration = { id: randomId(this.#isRegistrationId), procedure, match, callee: session, created };
     this.#index.set(procedure, match, registration);
     this.#byId.set(registration.id, registration);
     session.registrations.add(registration);

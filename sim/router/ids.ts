@@ -1,17 +1,28 @@
-// WAMP ids (1..2^53). Session ids are random, as crossbar's are (global
-// scope), so code that assumes small or ordered session ids fails here too.
-// Router-scope ids (subscriptions, registrations, publications, invocations)
-// count up: cheap, and deterministic in tests.
+// WAMP ids (1..2^53), drawn as crossbar draws them (autobahn's util.id() and
+// util.IdGenerator, used by crossbar/router):
+// - session, subscription, registration and publication ids are random
+//   53-bit numbers, unique among the live ones of their kind. A client that
+//   kept ids from before a router restart (autobahn-python keeps its session
+//   object across reconnects) never sees one handed out again by chance;
+// - invocation request ids count up from 1 per dealer (IdGenerator).
 
 import { MAX_ID } from '../../src/wamp/messages.ts';
 
-export function randomSessionId(isTaken: (id: number) => boolean): number {
+/** A random id in 1..2^53 for which `isTaken` says false. */
+export function randomId(isTaken: (id: number) => boolean = notTaken): number {
   for (;;) {
     const id = Math.floor(Math.random() * MAX_ID) + 1;
     if (!isTaken(id)) return id;
   }
 }
 
+export const randomSessionId = randomId;
+
+function notTaken(): boolean {
+  return false;
+}
+
+/** Request ids that count up from 1 and wrap after 2^53 (crossbar's invocation ids). */
 export class IdSequence {
   #last = 0;
 
