@@ -13,7 +13,9 @@ import { sharedPump } from '../transport/pump.ts';
 import { Checker } from './checker.ts';
 import { type Connector, inProcessConnector, webSocketConnector } from './connection.ts';
 import { DeliveryProbe } from './probe.ts';
-import { mismatchLines, progressLine, RateSampler, type RunRecord, summaryLines } from './report.ts';
+import { fileLimitWarning, openFilesLimit, type ProcessApi, ProcessMeter } from './readings.ts';
+import { mismatchLines, progressLine, RateSampler, type RunRecord, type SetupFailureRecord, summaryLines, verdictLine, verdictOf } from './report.ts';
+import { RouterWatch } from './router-watch.ts';
 import { SCENARIO_FLAGS, scenarioFromFlags } from './scenario-args.ts';
 import { ScenarioError } from './scenario.ts';
 import { Swarm } from './swarm.ts';
@@ -41,7 +43,14 @@ Scenario (also from --scenario FILE, JSON or YAML with the same keys):
   --data-feed SHARE  --seed N  --duration SECONDS (0: until Ctrl-C)
   --timeout 5  --tolerance 3  --staleness 1.5  --poll 1  --connect-concurrency 64
 
-Exit code: 0 when the registry matched, 1 on mismatches, 2 on bad options.`;
+Every run prints a verdict and, with --json, writes its record: on a pass, a
+fail, a lost router, and a setup that failed. CPU or memory readings the
+runtime cannot give are reported as unavailable. Refused connections are
+retried with back-off and counted. Each WebSocket is a file descriptor: above
+the open-files limit (ulimit -n), run several swarms with different --name.
+
+Exit code: 0 on a pass, 1 on a fail (mismatches, router lost, agents that
+never joined), 2 on bad options or a setup that failed.`;
 
 const BOOLEAN_FLAGS = new Set(['--in-process', '--quiet', '--no-observer', '--help', '-h']);
 const OTHER_FLAGS = new Set(['--url', '--realm', '--registry', '--json', '--scenario']);
@@ -52,6 +61,8 @@ export interface SwarmIo {
   /** Rewrite the progress line in place (a terminal); otherwise print it every 10 s. */
   progress?: (line: string) => void;
   clock?: Clock;
+  /** Where CPU and memory readings come from (default: this process). */
+  processApi?: ProcessApi;
 }
 
 /** Split argv into flag -> value; throws ScenarioError for unknown flags or missing values. */
@@ -131,6 +142,20 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   const observed = inProcess || !flags.has('--no-observer');
   const registryAddress = flags.get('--registry') ?? (inProcess ? `${scenario.root}.registry` : undefined);
   const mode = inProcess ? 'in-process' : `websocket ${url}`;
+  const json = flags.get('--json');
+  const writeRecord = (record: RunRecord | SetupFailureRecord) => {
+    if (json === undefined) return;
+    try {
+      writeFileSync(json, `${JSON.stringify(record, null, 2)}\n`);
+    } catch (err) {
+      io.err(`ocs-sim swarm: cannot write the record to "${json}": ${(err as Error).message}`);
+    }
+  };
+  const filesLimit = openFilesLimit();
+  if (!inProcess) {
+    const warning = fileLimitWarning(scenario.agents + 2, filesLimit);
+    if (warning !== null) io.err(`ocs-sim swarm: warning: ${warning}`);
+  }
 
   let router: Router | null = null;
   let registry: RegistryAgent | null = null;
@@ -141,7 +166,13 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   } else {
     connect = webSocketConnector(url, realm);
   }
-  const swarm = new Swarm(scenario, { clock, connect, log: io.err });
+  let t0 = clock.now();
+  let run = wait(clock, null);
+  const watch = new RouterWatch(() => clock.now() - t0, (loss) => {
+    io.err(`ocs-sim swarm: lost the router at ${loss.at.toFixed(1)} s: ${loss.reason}; the run ends now.`);
+    run.cancel();
+  });
+  const swarm = new Swarm(scenario, { clock, connect, log: io.err, onConnectionLost: (reason, up) => watch.agentLost(reason, up) });
   const probe = new DeliveryProbe(swarm);
   const sessions: WampSession[] = [];
   let checker: Checker | null = null;
@@ -173,10 +204,16 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
       await checker.attach(session);
     }
   } catch (err) {
-    io.err(`ocs-sim swarm: cannot set up (${mode}): ${(err as Error).message}`);
+    const reason = `cannot set up (${mode}): ${(err as Error).message}`;
+    io.err(`ocs-sim swarm: ${reason}`);
+    const verdict = { pass: false, checked: false, reasons: [reason] };
+    io.out(verdictLine(verdict));
+    writeRecord({ bench: 'swarm', runtime: runtimeName(), date: new Date().toISOString(), mode, scenario, verdict });
+    for (const session of sessions) await session.leave().catch(() => {});
     router?.close();
     return 2;
   }
+  for (const session of sessions) watch.watch(session);
 
   // The system clock's timers are unref'd; this one keeps the process alive (and Bun from spinning) while the run lasts.
   const keepAlive = setInterval(() => {}, 60_000);
@@ -184,9 +221,9 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   await swarm.start();
   io.err(`Swarm: ${scenario.agents} agents joined in ${((performance.now() - setup0) / 1000).toFixed(1)} s (${mode})`);
 
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  const t0 = clock.now();
+  const meter = new ProcessMeter(io.processApi);
+  meter.start();
+  t0 = clock.now();
   const sampler = new RateSampler(swarm.stats.heartbeatsSent, t0);
   let cancelProgress = () => {};
   const tick = () => {
@@ -201,14 +238,15 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
       heartbeatsPerSecond: rate,
       sent: swarm.stats.heartbeatsSent,
       delivered: observed ? probe.delivered : null,
-      errors: swarm.stats.connectErrors + (checker ? checker.stats.mismatches + checker.stats.pollErrors : 0),
+      errors: swarm.stats.connectErrors + swarm.stats.connectionsLost + (checker ? checker.stats.mismatches + checker.stats.pollErrors : 0),
     });
     if (flags.has('--quiet')) return;
     if (io.progress) io.progress(line);
     else if (Math.round(now - t0) % 10 === 0) io.err(line);
   };
   cancelProgress = clock.after(1000, tick);
-  const run = wait(clock, scenario.duration > 0 ? scenario.duration * 1000 : null);
+  run = wait(clock, scenario.duration > 0 ? scenario.duration * 1000 : null);
+  if (watch.lost) run.cancel(); // lost while the agents were joining
   const onSignal = () => run.cancel();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -219,15 +257,19 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   if (io.progress && !flags.has('--quiet')) io.err('');
 
   const seconds = clock.now() - t0;
-  const wallMs = performance.now() - wall0;
-  const cpu = process.cpuUsage(cpu0);
-  const rss = process.memoryUsage().rss;
-  await swarm.stop();
-  await drain(clock, inProcess);
-  if (checker) {
-    await checker.poll();
-    checker.finish(clock.now());
-    await checker.detach();
+  const readings = meter.read();
+  watch.ending();
+  let error: string | null = null;
+  try {
+    await swarm.stop();
+    await drain(clock, inProcess);
+    if (checker) {
+      if (!watch.lost) await checker.poll();
+      checker.finish(clock.now());
+      await checker.detach();
+    }
+  } catch (err) {
+    error = (err as Error).message ?? String(err);
   }
   const sent = swarm.stats.heartbeatsSent;
   const record: RunRecord = {
@@ -250,13 +292,17 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     checker: checker && registryAddress ? { ...checker.stats, registry: registryAddress, pass: checker.stats.mismatches === 0 } : null,
     registryLag: checker ? { opChange: checker.opChangeLag.summary(), expiryAfterTimeout: checker.expiryLag.summary(), unit: 'us' } : null,
     mismatches: checker ? checker.mismatches.slice(0, 100) : [],
-    cpuShare: (cpu.user + cpu.system) / 1000 / wallMs,
-    rssBytes: rss,
+    cpuShare: readings.cpuShare,
+    rssBytes: readings.rssBytes,
+    unavailable: readings.unavailable,
+    openFilesLimit: filesLimit,
+    routerLost: watch.lost,
+    verdict: { pass: true, checked: false, reasons: [] },
   };
+  record.verdict = verdictOf(record, error);
+  writeRecord(record);
   for (const line of summaryLines(record)) io.out(line);
   if (checker) { for (const line of mismatchLines(checker.mismatches.slice(0, 20), checker.stats.mismatches)) io.err(line); }
-  const json = flags.get('--json');
-  if (json !== undefined) writeFileSync(json, `${JSON.stringify(record, null, 2)}\n`);
 
   for (const session of sessions) await session.leave().catch(() => {});
   if (registry) {
@@ -265,5 +311,5 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   }
   router?.close();
   clearInterval(keepAlive);
-  return checker && checker.stats.mismatches > 0 ? 1 : 0;
+  return record.verdict.pass ? 0 : 1;
 }

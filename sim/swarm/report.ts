@@ -3,6 +3,7 @@
 // and one JSON record with the same figures for scripts and RESULTS.md.
 import type { CheckerStats, Mismatch } from './checker.ts';
 import type { LatencySummary } from './histogram.ts';
+import type { RouterLoss } from './router-watch.ts';
 import type { Scenario } from './scenario.ts';
 import type { SwarmStats } from './swarm.ts';
 
@@ -83,8 +84,43 @@ export interface RunRecord {
   /** The checked registry's lag: op change heartbeat -> agent_operations, and expiry seen after the timeout. */
   registryLag: { opChange: LatencySummary; expiryAfterTimeout: LatencySummary; unit: 'us' } | null;
   mismatches: Mismatch[];
-  cpuShare: number;
-  rssBytes: number;
+  /** Share of one core, or null when the runtime could not say (see `unavailable`). */
+  cpuShare: number | null;
+  rssBytes: number | null;
+  /** Readings that failed, with why. */
+  unavailable: string[];
+  /** The soft open-files limit of this process (each WebSocket is one), null if unknown. */
+  openFilesLimit: number | null;
+  routerLost: RouterLoss | null;
+  verdict: Verdict;
+}
+
+/** The run's verdict: pass only when checked, matched, nothing lost and every agent joined. */
+export interface Verdict {
+  pass: boolean;
+  /** Whether a checker judged the registry at all. */
+  checked: boolean;
+  /** Why it did not pass (empty on a pass). */
+  reasons: string[];
+}
+
+/** A run that could not even start (no router, bad registry): still a record, with why. */
+export interface SetupFailureRecord {
+  bench: 'swarm';
+  runtime: string;
+  date: string;
+  mode: string;
+  scenario: Scenario;
+  verdict: Verdict;
+}
+
+export function verdictOf(r: Pick<RunRecord, 'checker' | 'routerLost' | 'swarm'>, error: string | null): Verdict {
+  const reasons: string[] = [];
+  if (r.checker && !r.checker.pass) reasons.push(`${r.checker.mismatches} mismatches between the registry and the swarm`);
+  if (r.routerLost) reasons.push(`router lost at ${r.routerLost.at.toFixed(1)} s (${r.routerLost.reason})`);
+  if (r.swarm.waitingToJoin > 0) reasons.push(`${r.swarm.waitingToJoin} agents never joined (${r.swarm.connectErrors} connection errors)`);
+  if (error !== null) reasons.push(`the run failed while ending: ${error}`);
+  return { pass: reasons.length === 0, checked: r.checker !== null, reasons };
 }
 
 /** The closing summary, one figure per line. */
@@ -112,7 +148,11 @@ export function summaryLines(r: RunRecord): string[] {
   );
   lines.push(
     `  Agents:           ${int(s.agents)} addresses, ${int(s.up)} up; ${int(s.crashes)} crashes, ${int(s.restarts)} restarts,` +
-      ` ${int(s.hbOffWindows)} heartbeat-off, ${int(s.partitions)} partitions, ${int(s.churned)} churned, ${int(s.connectErrors)} connect errors`,
+      ` ${int(s.hbOffWindows)} heartbeat-off, ${int(s.partitions)} partitions, ${int(s.churned)} churned`,
+  );
+  lines.push(
+    `  Connections:      ${int(s.connectErrors)} errors, ${int(s.connectRetries)} retries, ${int(s.connectionsLost)} lost,` +
+      ` ${int(s.waitingToJoin)} never joined` + (r.openFilesLimit === null ? '' : ` (open-files limit ${int(r.openFilesLimit)})`),
   );
   lines.push(
     `  Operations:       starts ${int(s.starts)} | finishes ${int(s.finishes)} | fails ${int(s.fails)} | degrades ${int(s.degrades)}` +
@@ -136,8 +176,18 @@ export function summaryLines(r: RunRecord): string[] {
   } else {
     lines.push('  Registry check:   off (no --registry)');
   }
-  lines.push(`  Process:          CPU ${(r.cpuShare * 100).toFixed(1)}% of a core, RSS ${(r.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+  const cpu = r.cpuShare === null ? 'unavailable' : `${(r.cpuShare * 100).toFixed(1)}% of a core`;
+  const rss = r.rssBytes === null ? 'unavailable' : `${(r.rssBytes / 2 ** 20).toFixed(0)} MiB`;
+  const why = r.unavailable.length > 0 ? ` (${r.unavailable.join('; ')})` : '';
+  lines.push(`  Process:          CPU ${cpu}, RSS ${rss}${why}`);
+  if (r.routerLost) lines.push(`  Router:           LOST at ${r.routerLost.at.toFixed(1)} s: ${r.routerLost.reason}`);
+  lines.push(verdictLine(r.verdict));
   return lines;
+}
+
+export function verdictLine(v: Verdict): string {
+  const what = v.pass ? (v.checked ? 'PASS' : 'PASS (nothing checked the registry)') : 'FAIL';
+  return `  Verdict:          ${what}${v.reasons.length > 0 ? `: ${v.reasons.join('; ')}` : ''}`;
 }
 
 /** One line per mismatch, for stderr. */

@@ -25,6 +25,8 @@ export interface SwarmOptions {
   stepMs?: number;
   /** High-resolution milliseconds for latency (default performance.now; the Clock has ms resolution). */
   hrNow?: () => number;
+  /** An agent's connection was closed by the far end (router gone or it dropped us); `up` is what is left. */
+  onConnectionLost?: (reason: string, up: number) => void;
 }
 
 export interface SwarmStats {
@@ -43,7 +45,14 @@ export interface SwarmStats {
   hbOffWindows: number;
   partitions: number;
   churned: number;
+  /** Connection or join attempts that failed (refused, timed out, closed early); each is retried. */
   connectErrors: number;
+  /** Attempts made again after a failure, with growing back-off. */
+  connectRetries: number;
+  /** Connections the far end closed while the agent was up (the agent reconnects). */
+  connectionsLost: number;
+  /** Agents still waiting to join (first connection not made yet). */
+  waitingToJoin: number;
 }
 
 const CONNECTING = 0;
@@ -51,6 +60,13 @@ const UP = 1;
 const CRASHED = 2;
 const CUT = 3;
 const LEFT = 4;
+/** First connection failed; retrying with back-off. */
+const RETRYING = 5;
+
+/** Back-off before retry `attempt` (1, 2, ...): 0.5 s doubling to 30 s, times 0.5..1.5 so a crowd spreads out. */
+export function retryDelaySeconds(attempt: number, random: number): number {
+  return Math.min(30, 0.5 * 2 ** Math.min(attempt - 1, 6)) * (0.5 + random);
+}
 
 interface Member {
   readonly index: number;
@@ -66,6 +82,10 @@ interface Member {
   snapshot: Uint8Array | null;
   /** Op codes changed since the last heartbeat. */
   dirty: boolean;
+  /** Failed connection attempts in a row. */
+  attempts: number;
+  /** Joined at least once (before that it counts as waiting to join). */
+  joinedOnce: boolean;
 }
 
 interface AgendaItem {
@@ -91,6 +111,9 @@ export class Swarm {
     partitions: 0,
     churned: 0,
     connectErrors: 0,
+    connectRetries: 0,
+    connectionsLost: 0,
+    waitingToJoin: 0,
   };
   readonly events: string[] = [];
   readonly hrNow: () => number;
@@ -108,6 +131,9 @@ export class Swarm {
   readonly #director: Random;
   readonly #shapes: Random;
   readonly #values: Random;
+  /** Retry back-off jitter: its own stream, so refusals do not shift the faults. */
+  readonly #backoff: Random;
+  readonly #onLost: (reason: string, up: number) => void;
   readonly #width: number;
   #agenda: AgendaItem[] = [];
   #cancelStep: (() => void) | null = null;
@@ -125,6 +151,8 @@ export class Swarm {
     this.#director = new Random(scenario.seed, 1);
     this.#shapes = new Random(scenario.seed, 2);
     this.#values = new Random(scenario.seed, 3);
+    this.#backoff = new Random(scenario.seed, 5);
+    this.#onLost = options.onConnectionLost ?? (() => {});
     this.#width = Math.max(4, String(scenario.agents).length);
     this.#scheduler = new HeartbeatScheduler({
       clock: this.#clock,
@@ -208,19 +236,22 @@ export class Swarm {
       feed: null,
       snapshot: null,
       dirty: false,
+      attempts: 0,
+      joinedOnce: false,
     };
     this.#members.push(member);
     this.#byAddress.set(address, index);
     this.#byTopic.set(member.topic, index);
     this.truth.ensure(index);
     this.stats.agents++;
+    this.stats.waitingToJoin++;
     return member;
   }
 
   /** Start a (new) agent process for a member: a fresh OCSAgent, so a fresh feed session_id. */
   async #launch(index: number): Promise<void> {
     const m = this.#members[index]!;
-    m.state = CONNECTING;
+    this.#setState(m, CONNECTING);
     const agent = new OCSAgent({
       address: m.address,
       agentClass: 'SwarmAgent',
@@ -242,19 +273,54 @@ export class Swarm {
       }
       await agent.join(connection.session);
       m.connection = connection;
+      this.#watch(m, connection);
     } catch (err) {
-      this.stats.connectErrors++;
-      if (!this.#loggedConnectError) {
-        this.#loggedConnectError = true;
-        this.#log(`Agent ${m.address} could not join: ${(err as Error).message} (further errors are only counted)`);
-      }
+      this.#connectFailed(m, err);
       m.agent = null;
-      m.state = CRASHED;
-      this.#later(5, () => this.#restart(index));
+      this.#setState(m, RETRYING);
+      this.#later(retryDelaySeconds(m.attempts, this.#backoff.next()), () => this.#retry(index));
       return;
     }
+    this.#joined(m);
     this.#setState(m, UP);
     this.#scheduler.add(index);
+  }
+
+  #joined(m: Member): void {
+    m.attempts = 0;
+    if (m.joinedOnce) return;
+    m.joinedOnce = true;
+    this.stats.waitingToJoin--;
+  }
+
+  #connectFailed(m: Member, err: unknown): void {
+    this.stats.connectErrors++;
+    m.attempts++;
+    if (!this.#loggedConnectError) {
+      this.#loggedConnectError = true;
+      this.#log(`Agent ${m.address} could not join: ${(err as Error).message} (retried with back-off; further errors are only counted)`);
+    }
+  }
+
+  #retry(index: number): void {
+    if (!this.#running) return;
+    this.stats.connectRetries++;
+    void this.#launch(index);
+  }
+
+  /** Notice when the far end closes an agent's connection: the agent reconnects, as autobahn's does. */
+  #watch(m: Member, connection: SwarmConnection): void {
+    connection.session.onClose((reason) => {
+      // Closed by the swarm itself (crash, partition, leave, stop) or already replaced: nothing to do.
+      if (!this.#running || m.connection !== connection || m.state !== UP) return;
+      m.connection = null;
+      this.#silence(m, 'lost');
+      this.#setState(m, CUT);
+      this.stats.connectionsLost++;
+      this.#event(`lost ${m.address}: ${reason}`);
+      this.#onLost(reason, this.stats.up);
+      this.#later(retryDelaySeconds(1, this.#backoff.next()), () => void this.#reconnect(m));
+    });
   }
 
   #setState(m: Member, state: number): void {
@@ -400,8 +466,9 @@ export class Swarm {
     this.#silence(m, 'crash');
     this.#scheduler.remove(m.index);
     this.#ops.forget(m.index);
-    m.connection?.drop();
+    const connection = m.connection;
     m.connection = null;
+    connection?.drop();
     m.agent = null;
     m.feed = null;
     this.#setState(m, CRASHED);
@@ -440,9 +507,10 @@ export class Swarm {
       const m = this.#pickBeating();
       if (m && m.state === UP) {
         this.#silence(m, 'partition');
-        m.connection?.drop();
+        const connection = m.connection;
         m.connection = null;
         this.#setState(m, CUT);
+        connection?.drop();
         cut.push(m);
       }
     }
@@ -455,17 +523,25 @@ export class Swarm {
     });
   }
 
+  /** Rejoin with the same agent (same session_id); after a failure this is a retry. */
   async #reconnect(m: Member): Promise<void> {
     const agent = m.agent;
     if (agent === null || m.state !== CUT || !this.#running) return;
+    if (m.attempts > 0) this.stats.connectRetries++;
     try {
       const connection = await this.#connect();
+      if (!this.#running || m.state !== CUT) {
+        connection.drop();
+        return;
+      }
       await agent.join(connection.session);
       m.connection = connection;
+      m.attempts = 0;
+      this.#watch(m, connection);
       this.#setState(m, UP);
-    } catch {
-      this.stats.connectErrors++;
-      this.#later(5, () => void this.#reconnect(m));
+    } catch (err) {
+      this.#connectFailed(m, err);
+      this.#later(retryDelaySeconds(m.attempts, this.#backoff.next()), () => void this.#reconnect(m));
     }
   }
 

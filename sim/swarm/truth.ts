@@ -2,7 +2,8 @@
 // against it: when each agent went silent and came back, and which op-code
 // changes went out in a heartbeat (so the registry must have seen them).
 
-export type SilenceKind = 'crash' | 'hb-off' | 'partition' | 'leave';
+/** 'lost': the far end closed the connection (router gone or restarted); the agent reconnects. */
+export type SilenceKind = 'crash' | 'hb-off' | 'partition' | 'leave' | 'lost';
 
 /** A stretch with no heartbeat from one agent, from its last beat to its next. */
 export interface Silence {

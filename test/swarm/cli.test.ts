@@ -1,17 +1,21 @@
 // `ocs-sim swarm` end to end on a FakeClock: the in-process router, the
 // TypeScript registry, the checker, the summary and the exit code.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { swarmMain } from '../../sim/swarm/cli.ts';
+import type { ProcessApi } from '../../sim/swarm/readings.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { settle } from '../support/settle.ts';
 
-async function run(argv: string[]) {
+async function run(argv: string[], processApi?: ProcessApi) {
   const clock = new FakeClock(1_700_000_000);
   const out: string[] = [];
   const err: string[] = [];
   let code: number | undefined;
-  const main = swarmMain(argv, { out: (l) => out.push(l), err: (l) => err.push(l), clock }).then((c) => {
+  const main = swarmMain(argv, { out: (l) => out.push(l), err: (l) => err.push(l), clock, processApi }).then((c) => {
     code = c;
   });
   for (let i = 0; i < 10_000 && code === undefined; i++) {
@@ -87,5 +91,48 @@ describe('ocs-sim swarm', () => {
     const unobserved = await run(['--no-observer']);
     assert.equal(unobserved.code, 2);
     assert.match(unobserved.err, /--no-observer needs --url/);
+  });
+
+  it('writes its record and verdict when memory and CPU readings fail (Bun: "Failed to get memory usage")', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarm-cli-'));
+    try {
+      const failing: ProcessApi = {
+        cpuUsage: () => {
+          throw new Error('EMFILE');
+        },
+        memoryUsage: () => {
+          throw new Error('Failed to get memory usage');
+        },
+      };
+      const file = join(dir, 'run.json');
+      const r = await run(['--agents', '5', '--duration', '8', '--quiet', '--json', file], failing);
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /Process: +CPU unavailable, RSS unavailable \(CPU: EMFILE; memory: Failed to get memory usage\)/);
+      assert.match(r.out, /Verdict: +PASS$/m);
+      const record = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(record.rssBytes, null);
+      assert.equal(record.cpuShare, null);
+      assert.deepEqual(record.verdict, { pass: true, checked: true, reasons: [] });
+      assert.equal(record.swarm.waitingToJoin, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a failing record when it cannot reach the router at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarm-cli-'));
+    try {
+      const file = join(dir, 'run.json');
+      // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+      const r = await run(['--url', 'ws://127.0.0.1:9/ws', '--registry', 'observatory.registry', '--agents', '3', '--quiet', '--json', file]);
+      assert.equal(r.code, 2);
+      assert.match(r.err, /cannot set up \(websocket ws:\/\/127\.0\.0\.1:9\/ws\): Cannot connect/);
+      assert.match(r.out, /Verdict: +FAIL: cannot set up/);
+      const record = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(record.verdict.pass, false);
+      assert.equal(record.mode, 'websocket ws://127.0.0.1:9/ws');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@
 // Checker, all on one FakeClock: time moves only when a test says so.
 import { Router } from '../../sim/router/index.ts';
 import { Checker } from '../../sim/swarm/checker.ts';
-import { inProcessConnector } from '../../sim/swarm/connection.ts';
+import { type Connector, inProcessConnector } from '../../sim/swarm/connection.ts';
 import { DEFAULT_SCENARIO, type Scenario } from '../../sim/swarm/scenario.ts';
 import { Swarm } from '../../sim/swarm/swarm.ts';
 import { RegistryAgent } from '../../src/registry/registry-agent.ts';
@@ -42,7 +42,8 @@ export interface SwarmNet {
   stop(): Promise<void>;
 }
 
-export async function startSwarmNet(scenario: Scenario): Promise<SwarmNet> {
+/** `wrapAgents` sees (and may wrap) the agents' connector, e.g. to note their sessions. */
+export async function startSwarmNet(scenario: Scenario, wrapAgents: (connect: Connector) => Connector = (c) => c): Promise<SwarmNet> {
   const clock = new FakeClock(1_700_000_000.25);
   const router = new Router({ realms: [REALM] });
   const registry = new RegistryAgent({
@@ -55,7 +56,7 @@ export async function startSwarmNet(scenario: Scenario): Promise<SwarmNet> {
   });
   await registry.join(await router.connect(REALM));
   const connect = inProcessConnector(router, REALM, 'json');
-  const swarm = new Swarm(scenario, { clock, connect, recordEvents: true });
+  const swarm = new Swarm(scenario, { clock, connect: wrapAgents(connect), recordEvents: true });
   const checker = new Checker(swarm, { clock, registry: 'observatory.registry', ...scenario });
   await checker.attach((await connect()).session);
   const started = swarm.start();
