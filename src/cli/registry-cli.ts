@@ -5,8 +5,8 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, HelpRequested, loadRegistryConfig, type RegistryConfig } from '../config/index.ts';
-import { AgentJoinError } from '../agent/index.ts';
 import { RegistryAgent } from '../registry/registry-agent.ts';
+import { joinErrorIsFatal } from '../registry/join-policy.ts';
 import { systemClock } from '../runtime/system-clock.ts';
 import * as host from '../runtime/process.ts';
 import { WampPeer } from '../wamp/peer.ts';
@@ -73,7 +73,8 @@ export async function main(argv = host.argv()): Promise<number> {
       return 2;
     }
     log(`Connecting to ${hub}, realm "${config.realm}"`);
-    connect = async () => WampPeer.join(await WebSocketTransport.connect(hub), config.realm);
+    const onBadFrame = (reason: string, detail: string) => registry.badFrame(reason, detail);
+    connect = async () => WampPeer.join(await WebSocketTransport.connect(hub, { onBadFrame }), config.realm);
   }
 
   // Joined, rejoined after any loss, or given up after --crossbar-timeout (0: never).
@@ -85,8 +86,8 @@ export async function main(argv = host.argv()): Promise<number> {
     },
     clock: systemClock,
     giveUpAfterMs: config.crossbarTimeout * 1000,
-    // A second registry at this address: no retry can fix it (Python Q20).
-    isFatal: (err) => err instanceof AgentJoinError,
+    // A second registry at first start: exit (Python Q20); a ghost of our own on a rejoin: retry.
+    isFatal: joinErrorIsFatal,
     log,
   });
   // The one ref'd timer: it keeps the process alive while retrying (all clock

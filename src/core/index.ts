@@ -7,3 +7,4 @@ export { type EncodedAgent, RegisteredAgent } from './registered-agent.ts';
 export { type AgentChange, type IngestResult, Registry, type RegistryCounters, type RegistryOptions } from './registry.ts';
 export { type ReadonlyAgent, type RegistryView } from './view.ts';
 export { type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
+export { LOG_TEXT_MAX, logText } from './log-text.ts';

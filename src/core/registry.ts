@@ -9,7 +9,7 @@ import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem, readFeed, readOpCodes, topicMismatch } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
-import { reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
+import { describeValue, reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 import { fnv1a } from './string-hash.ts';
 import type { RegistryView } from './view.ts';
 
@@ -218,7 +218,7 @@ export class Registry implements RegistryView {
     const problem = newAgentProblem(hb, this.#limits);
     if (problem) return this.#rejected(problem);
     if (this.#byIndex.length >= this.maxAgents) {
-      return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused "${hb.address}"`));
+      return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused ${describeValue(hb.address)}`));
     }
     const agentClass = hb.agentClass === null ? null : this.#className(hb.agentClass);
     const agent = new RegisteredAgent(this.#byIndex.length, this.#store, hb.address, agentClass, hb.sessionId, now);

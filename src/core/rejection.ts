@@ -1,6 +1,8 @@
 // Why a heartbeat was refused. Each reason is counted; a refused heartbeat
 // changes no state.
 
+import { logText } from './log-text.ts';
+
 export const REJECTION_REASONS = [
   'malformed_event', // args is not [[op_codes, feed]]
   'bad_op_codes', // op_codes is not an object
@@ -32,7 +34,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+      return logText(value, 40);
     case 'number':
     case 'boolean':
     case 'undefined':

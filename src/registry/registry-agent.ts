@@ -5,7 +5,7 @@
 // to the wire: subscription, sweeper, feed, and the `main` life cycle.
 
 import type { Clock } from '../core/clock.ts';
-import { type AgentChange, Registry, type Rejection, type RejectionReason } from '../core/index.ts';
+import { type AgentChange, logText, Registry, type Rejection, type RejectionReason } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
 import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
@@ -57,6 +57,8 @@ export class RegistryAgent {
   #joins = 0;
   /** Times the registry forgave silence it caused itself (a rejoin or a stall). */
   graces = 0;
+  /** Frames or messages from the router that were dropped unread, by reason (see badFrame). */
+  readonly badFrames: Record<string, number> = {};
 
   constructor(options: RegistryAgentOptions) {
     this.#clock = options.clock;
@@ -172,11 +174,21 @@ export class RegistryAgent {
     else this.#changed(result);
   };
 
+  /**
+   * A frame from the router that could not be read (e.g. garbage a client got
+   * through): it costs only itself. Counted by reason, logged once per reason.
+   */
+  badFrame(reason: string, detail: string): void {
+    const seen = this.badFrames[reason] ?? 0;
+    this.badFrames[reason] = seen + 1;
+    if (seen === 0) this.#log(`Dropped a frame from the router (${reason}): ${logText(detail, 200)}. Further ones are only counted.`);
+  }
+
   #changed(change: AgentChange): void {
     const { agent, at } = change;
     if (change.joined && change.collidesWith !== null) {
       this.#log(
-        `Agent ${agent.address} writes the same agent_operations fields as ${change.collidesWith}: ` +
+        `Agent ${logText(agent.address)} writes the same agent_operations fields as ${logText(change.collidesWith)}: ` +
           'its fields are withheld. Give one of them another instance id.',
       );
     }
@@ -279,7 +291,9 @@ export class RegistryAgent {
 function registerAgent(params: unknown, log: (line: string) => void): [boolean, string] {
   const address = (params as Record<string, unknown> | null)?.agent_address;
   if (address === undefined) throw new KeyError('agent_address');
-  log(`Warning!!! The register_agent task has been deprecated. Agent '${String(address)}' is using an out of date version of ocs or socs!!`);
+  // The address is the caller's text: quoted and cut (a 64 KiB one must not grow the log by 64 KiB).
+  const text = typeof address === 'string' ? logText(address) : logText(String(address));
+  log(`Warning!!! The register_agent task has been deprecated. Agent ${text} is using an out of date version of ocs or socs!!`);
   return [true, "'register_agent' is deprecated"];
 }
 

@@ -17,8 +17,11 @@ export interface ReconnectOptions {
   giveUpAfterMs?: number;
   initialDelayMs?: number;
   maxDelayMs?: number;
-  /** Errors from onJoin that no retry can fix (e.g. procedure_already_exists). */
-  isFatal?: (err: unknown) => boolean;
+  /**
+   * Errors from onJoin that no retry can fix (e.g. procedure_already_exists at
+   * first start); `rejoin` tells a first join from one after a loss.
+   */
+  isFatal?: (err: unknown, rejoin: boolean) => boolean;
   /** Uniform [0, 1) for jitter. */
   random?: () => number;
   log?: (line: string) => void;
@@ -93,7 +96,7 @@ export class Reconnector {
     try {
       await this.#o.onJoin(session, this.joins > 0);
     } catch (err) {
-      if (this.#o.isFatal?.(err)) {
+      if (this.#o.isFatal?.(err, this.joins > 0)) {
         this.#set('gave_up', (err as Error).message ?? String(err));
         await session.leave().catch(() => {});
         this.#finished({ state: 'gave_up', error: err });

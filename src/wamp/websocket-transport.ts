@@ -13,31 +13,43 @@ export interface WebSocketTransportOptions {
   serializers?: readonly WampSerializer[];
   /** How long to wait for the connection to open. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * A frame from the router that is not WAMP in the chosen serializer costs
+   * only that frame: it is dropped, counted in `badFrames`, and reported here.
+   */
+  onBadFrame?: (reason: BadFrameReason, detail: string) => void;
 }
+
+/** Why an incoming frame was dropped. */
+export type BadFrameReason = 'undecodable' | 'not_a_message';
 
 export class WebSocketTransport implements WampTransport {
   onMessage: ((message: unknown[]) => void) | null = null;
   onClose: ((reason: string) => void) | null = null;
   readonly serializer: WampSerializer;
+  /** Frames dropped because they were not WAMP, by reason. */
+  readonly badFrames: Record<BadFrameReason, number> = { undecodable: 0, not_a_message: 0 };
   readonly #socket: WebSocket;
+  readonly #onBadFrame: WebSocketTransportOptions['onBadFrame'];
   #closed = false;
 
-  private constructor(socket: WebSocket, serializer: WampSerializer) {
+  private constructor(socket: WebSocket, serializer: WampSerializer, onBadFrame: WebSocketTransportOptions['onBadFrame']) {
     this.#socket = socket;
     this.serializer = serializer;
+    this.#onBadFrame = onBadFrame;
     socket.onmessage = (event) => {
       let messages: unknown[];
       try {
         const data = event.data;
         messages = serializer.decode(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
       } catch (error) {
-        this.close(`wamp.error.protocol_violation: a frame that is not ${serializer.protocol} (${(error as Error).message})`);
+        this.#badFrame('undecodable', `a frame that is not ${serializer.protocol} (${(error as Error).message})`);
         return;
       }
       for (const message of messages) {
         if (this.#closed) return;
         if (Array.isArray(message)) this.onMessage?.(message);
-        else this.close('wamp.error.protocol_violation: a message that is not an array');
+        else this.#badFrame('not_a_message', 'a message that is not an array');
       }
     };
     socket.onclose = (event) => this.#closedBy(event.reason || `connection closed (code ${event.code})`);
@@ -46,7 +58,7 @@ export class WebSocketTransport implements WampTransport {
 
   /** Open a connection; rejects with a clear error when the router cannot be reached. */
   static connect(url: string, options: WebSocketTransportOptions | number = {}): Promise<WebSocketTransport> {
-    const { serializers = [json], timeoutMs = 10_000 } = typeof options === 'number' ? { timeoutMs: options } : options;
+    const { serializers = [json], timeoutMs = 10_000, onBadFrame } = typeof options === 'number' ? { timeoutMs: options } : options;
     return new Promise((resolve, reject) => {
       let socket: WebSocket;
       try {
@@ -69,7 +81,7 @@ export class WebSocketTransport implements WampTransport {
           reject(new Error(`The router at "${url}" chose subprotocol "${socket.protocol}", which was not offered`));
           return;
         }
-        resolve(new WebSocketTransport(socket, chosen));
+        resolve(new WebSocketTransport(socket, chosen, onBadFrame));
       };
       socket.onerror = () => {
         clearTimeout(timer);
@@ -87,6 +99,15 @@ export class WebSocketTransport implements WampTransport {
     if (this.#closed) return;
     this.#socket.close(1000);
     this.#closedBy(reason);
+  }
+
+  #badFrame(reason: BadFrameReason, detail: string): void {
+    this.badFrames[reason]++;
+    try {
+      this.#onBadFrame?.(reason, detail);
+    } catch {
+      // a failing hook must not cost the session either
+    }
   }
 
   #closedBy(reason: string): void {

@@ -102,7 +102,7 @@ export class RawSocket {
 
 function encodeFrame(protocol: string, messages: unknown[][]): string | Uint8Array {
   if (protocol === 'wamp.2.json') return JSON.stringify(messages[0]);
-  if (protocol === 'wamp.2.json.batched') return messages.map((m) => JSON.stringify(m) + '\u001e').join('');
+  if (protocol === 'wamp.2.json.batched') return messages.map((m) => JSON.stringify(m) + '\u0018').join('');
   if (protocol === 'wamp.2.msgpack') return encode(messages[0]);
   const parts = messages.map((m) => encode(m));
   const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.byteLength, 0));
@@ -117,7 +117,7 @@ function encodeFrame(protocol: string, messages: unknown[][]): string | Uint8Arr
 
 function decodeFrame(protocol: string, frame: string | Uint8Array): unknown[] {
   if (protocol === 'wamp.2.json') return [JSON.parse(frame as string)];
-  if (protocol === 'wamp.2.json.batched') return (frame as string).split('\u001e').slice(0, -1).map((p) => JSON.parse(p));
+  if (protocol === 'wamp.2.json.batched') return (frame as string).split('\u0018').slice(0, -1).map((p) => JSON.parse(p));
   if (protocol === 'wamp.2.msgpack') return [decode(frame as Uint8Array)];
   const bytes = frame as Uint8Array;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

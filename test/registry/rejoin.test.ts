@@ -6,6 +6,7 @@ import { Router } from '../../sim/router/index.ts';
 import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
 import { RegistryAgent } from '../../src/registry/registry-agent.ts';
 import { Reconnector } from '../../src/wamp/reconnect.ts';
+import { joinErrorIsFatal } from '../../src/registry/join-policy.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { runFor, settle } from '../support/settle.ts';
@@ -91,6 +92,52 @@ describe('Registry Agent across a lost router connection', () => {
     await settle();
     assert.equal(registry.registry.get('observatory.a')?.expired, false);
     assert.equal(registry.graces, 1);
+    router.close();
+  });
+
+  it('on a rejoin, retries past its own ghost holding {addr}.ops; at first start the same refusal is fatal', async () => {
+    const clock = new FakeClock();
+    const router = new Router({ realms: ['r'] });
+    const ghostOf = async () => {
+      const ghost = await router.connect('r');
+      await ghost.register('observatory.registry.ops', () => null);
+      return ghost;
+    };
+    const start = (registry: RegistryAgent) => {
+      const connection = new Reconnector({
+        clock,
+        random: () => 0.5,
+        connect: () => router.connect('r'),
+        onJoin: (session: WampSession) => registry.join(session),
+        isFatal: joinErrorIsFatal,
+      });
+      connection.start();
+      return connection;
+    };
+    const registry = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'h', pid: 1 });
+    const connection = start(registry);
+    await run(clock, 500);
+    assert.equal(connection.state, 'joined');
+
+    // The link drops and, before the registry is back, a ghost holds its procedure (the router's stale view).
+    router.killSession((connection.session as WampSession).id);
+    const ghost = await ghostOf();
+    await run(clock, 5000);
+    assert.equal(connection.state, 'disconnected', 'still trying, not given up');
+    await ghost.leave();
+    await run(clock, 3000);
+    assert.equal(connection.state, 'joined', 'back once the router let go');
+    assert.equal(registry.ready, true);
+    await connection.stop();
+
+    // A live registry at the address when a second one starts: refused, loop ends.
+    const holder = await ghostOf();
+    const second = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'h', pid: 2 });
+    const refused = start(second);
+    await run(clock, 500);
+    assert.equal(refused.state, 'gave_up');
+    assert.match(String((await refused.finished).error), /procedure_already_exists/);
+    await holder.leave();
     router.close();
   });
 });

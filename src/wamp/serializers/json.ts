@@ -1,23 +1,96 @@
-// `wamp.2.json` and `wamp.2.json.batched` (each message ends with 0x1e).
+// `wamp.2.json` and `wamp.2.json.batched` (each message ends with 0x18, as in
+// autobahn's `b"\30"`). JSON is read and written the way Python's json module
+// (crossbar, autobahn-python, OCS) does: the bare tokens `NaN`, `Infinity`
+// and `-Infinity` stand for the non-finite floats (JSON.stringify would turn
+// them into `null`, JSON.parse refuses them).
 
 import { asText, type WampSerializer } from './serializer.ts';
 
-const RECORD_SEPARATOR = '\u001e';
+/** autobahn's batched JSON separator: octal 30, i.e. 0x18. */
+const BATCH_SEPARATOR = '\u0018';
 
 export const json: WampSerializer = {
   protocol: 'wamp.2.json',
   binary: false,
-  encode: (message) => JSON.stringify(message),
-  decode: (frame) => [JSON.parse(asText(frame))],
+  encode: (message) => encodePythonJson(message),
+  decode: (frame) => [decodePythonJson(asText(frame))],
 };
 
 export const jsonBatched: WampSerializer = {
   protocol: 'wamp.2.json.batched',
   binary: false,
-  encode: (message) => JSON.stringify(message) + RECORD_SEPARATOR,
+  encode: (message) => encodePythonJson(message) + BATCH_SEPARATOR,
   decode(frame) {
-    const parts = asText(frame).split(RECORD_SEPARATOR);
-    if (parts.pop() !== '') throw new SyntaxError('A batched JSON frame must end with 0x1e.');
-    return parts.map((part) => JSON.parse(part));
+    const parts = asText(frame).split(BATCH_SEPARATOR);
+    if (parts.pop() !== '') throw new SyntaxError('A batched JSON frame must end with 0x18.');
+    return parts.map(decodePythonJson);
   },
 };
+
+// A placeholder string no peer can forge: it carries a per-process random nonce.
+const NONCE = `pyjson-${Math.random().toString(36).slice(2)}:`;
+const TOKENS: ReadonlyMap<string, number> = new Map([
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+]);
+
+/**
+ * JSON text as Python writes it. The fast path is JSON.parse; only text it
+ * refuses is scanned for the non-finite tokens (outside strings) and parsed
+ * again with them swapped for placeholders.
+ */
+export function decodePythonJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const swapped = swapTokens(text);
+    if (swapped === null) throw error;
+    return JSON.parse(swapped, (_key, value) => typeof value === 'string' && value.startsWith(NONCE) ? TOKENS.get(value.slice(NONCE.length)) : value);
+  }
+}
+
+/** The text with each bare NaN/Infinity/-Infinity replaced by a placeholder string; null if it has none. */
+function swapTokens(text: string): string | null {
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      continue;
+    }
+    const token = c === 0x4e ? 'NaN' : c === 0x49 ? 'Infinity' : c === 0x2d && text.charCodeAt(i + 1) === 0x49 ? '-Infinity' : null;
+    if (token === null || !text.startsWith(token, i)) continue;
+    out += `${text.slice(from, i)}"${NONCE}${token}"`;
+    i += token.length - 1;
+    from = i + 1;
+  }
+  return from === 0 ? null : out + text.slice(from);
+}
+
+/**
+ * Python's json.dumps(allow_nan=True) output for non-finite numbers. The fast
+ * path is JSON.stringify; only a text with `null` in it (where a non-finite
+ * number may have gone) is written again with the tokens kept.
+ */
+export function encodePythonJson(message: unknown): string {
+  const text = JSON.stringify(message);
+  if (!text.includes('null')) return text;
+  let swapped = false;
+  const marked = JSON.stringify(message, (_key, value) => {
+    if (typeof value !== 'number' || Number.isFinite(value)) return value;
+    swapped = true;
+    return `${NONCE}${value !== value ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'}`;
+  });
+  if (!swapped) return text;
+  return marked.replace(MARKED, '$1');
+}
+
+const MARKED = new RegExp(`"${NONCE}(NaN|Infinity|-Infinity)"`, 'g');

@@ -1,0 +1,46 @@
+// The serializers read and write what Python (crossbar, autobahn-python) does.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { json, jsonBatched, msgpack } from '../../src/wamp/serializers/index.ts';
+
+describe('JSON as Python writes it', () => {
+  it('reads the bare NaN, Infinity and -Infinity tokens, never inside strings', () => {
+    const text = '[36,1,2,{"topic":"a NaN \\" Infinity -Infinity"},[[{"x":NaN,"y":-Infinity,"z":Infinity,"w":[1,-2.5e3]}]]]';
+    const [message] = json.decode(text) as [unknown[]];
+    assert.deepEqual(message.slice(0, 4), [36, 1, 2, { topic: 'a NaN " Infinity -Infinity' }]);
+    const values = (message[4] as [[Record<string, unknown>]])[0][0];
+    assert.ok(Number.isNaN(values.x));
+    assert.equal(values.y, -Infinity);
+    assert.equal(values.z, Infinity);
+    assert.deepEqual(values.w, [1, -2500]);
+  });
+
+  it('still refuses what is not JSON', () => {
+    for (const bad of ['[1,', 'NaNa', '[Nan]', '[1] x', '{"a":Infinit}', '[-NaN]']) assert.throws(() => json.decode(bad), SyntaxError, bad);
+  });
+
+  it('writes non-finite numbers as Python does (not as null) and leaves null alone', () => {
+    assert.equal(json.encode([1, null, Number.NaN, 'NaN', { a: -Infinity, b: Infinity }]), '[1,null,NaN,"NaN",{"a":-Infinity,"b":Infinity}]');
+    assert.equal(json.encode([1, null]), '[1,null]');
+    const back = json.decode(json.encode([Number.NaN])) as [[number]];
+    assert.ok(Number.isNaN(back[0][0]));
+  });
+
+  it('batches with 0x18, as autobahn does (b"\\30")', () => {
+    const frame = (jsonBatched.encode([1, Number.NaN]) as string) + (jsonBatched.encode([2, 'x']) as string);
+    assert.equal(frame, '[1,NaN]\u0018[2,"x"]\u0018');
+    const [a, b] = jsonBatched.decode(frame) as [[number, number], unknown[]];
+    assert.ok(Number.isNaN(a[1]));
+    assert.deepEqual(b, [2, 'x']);
+    assert.throws(() => jsonBatched.decode('[1]\u001e'), SyntaxError);
+  });
+});
+
+describe('msgpack', () => {
+  it('carries non-finite floats both ways', () => {
+    const [back] = msgpack.decode(msgpack.encode([Number.NaN, Infinity, -Infinity])) as [number[]];
+    assert.ok(Number.isNaN(back[0]));
+    assert.deepEqual(back.slice(1), [Infinity, -Infinity]);
+  });
+});
