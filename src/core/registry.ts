@@ -89,6 +89,14 @@ export class Registry implements RegistryView {
   /** One string per agent class name, not one per agent. */
   readonly #classNames = new Map<string, string>();
   #expiredCount = 0;
+  /**
+   * Silence is counted on the listening clock: wall time minus every span in
+   * which the registry could not hear heartbeats (not subscribed, or stalled).
+   * Deadlines in the wheel are on that clock; `#deafSeconds` is the sum of
+   * those spans so far, `#deafSince` the start of the current one (NaN: listening).
+   */
+  #deafSeconds = 0;
+  #deafSince = Number.NaN;
 
   constructor(options: RegistryOptions) {
     this.addressRoot = options.addressRoot;
@@ -151,7 +159,7 @@ export class Registry implements RegistryView {
 
     agent.heard(now);
     this.counters.heartbeats++;
-    this.#wheel.schedule(agent.index, now + this.agentTimeout);
+    this.#wheel.schedule(agent.index, this.listeningTime(now) + this.agentTimeout);
     // Session ids are compared by hash: the agent's own string is a cache miss
     // at 10k agents. Equal hashes of different ids (1 in 2^32) miss a restart.
     const session = hb.sessionId === null ? Number.NaN : fnv1a(hb.sessionId);
@@ -187,25 +195,62 @@ export class Registry implements RegistryView {
     return agent.collidesWith !== null ? null : operationFieldName(agent.agent_address, op);
   }
 
+  /** True unless the registry said it cannot hear heartbeats (see `deafFrom`). */
+  get listening(): boolean {
+    return this.#deafSince !== this.#deafSince;
+  }
+
+  /** Seconds of wall time in which the registry could not hear, so far (and up to `now` if deaf now). */
+  deafSeconds(now: number): number {
+    return this.listening ? this.#deafSeconds : this.#deafSeconds + Math.max(0, now - this.#deafSince);
+  }
+
+  /** The listening clock at wall time `now`: frozen while deaf. */
+  listeningTime(now: number): number {
+    return (this.listening ? now : this.#deafSince) - this.#deafSeconds;
+  }
+
   /**
-   * Give every live agent a full timeout from `now`, so none expires because
-   * of the registry's own trouble: after it rejoins a router, or after its
-   * event loop stalled and heartbeats may still be queued. O(agents), rare.
+   * From `now` on the registry cannot hear heartbeats (its router link is
+   * down, it is not subscribed): agents' silence stops counting until
+   * `listenFrom`. Call `expire(now)` first so expiries due by now are stamped
+   * in this listening span.
+   */
+  deafFrom(now: number): void {
+    if (this.listening) this.#deafSince = now;
+  }
+
+  /** Heartbeats reach the registry again from `now` (subscribed anew). */
+  listenFrom(now: number): void {
+    if (this.listening) return;
+    this.#deafSeconds += Math.max(0, now - this.#deafSince);
+    this.#deafSince = Number.NaN;
+  }
+
+  /**
+   * Give every live agent a full timeout from `now` (used after a restart
+   * from saved state, where nothing about the gap is known). O(agents), rare.
    * `last_updated` is untouched: it still says when each agent was last heard.
    */
   grace(now: number): void {
-    const deadline = now + this.agentTimeout;
+    const deadline = this.listeningTime(now) + this.agentTimeout;
     for (const agent of this.#byIndex) {
       if (!agent.expired && this.#wheel.deadline(agent.index) < deadline) this.#wheel.schedule(agent.index, deadline);
     }
   }
 
-  /** Expire every agent silent for more than the timeout at `now`. */
+  /**
+   * Expire every agent silent for more than the timeout of listening time at
+   * `now`; nobody while deaf. `time_expired` is the wall time its silence
+   * crossed the timeout.
+   */
   expire(now: number): readonly AgentChange[] {
+    if (!this.listening) return NONE_CHANGES;
     let changes: AgentChange[] | undefined;
-    this.#wheel.sweep(now, (index) => {
+    const deaf = this.#deafSeconds;
+    this.#wheel.sweep(now - deaf, (index) => {
       const agent = this.#byIndex[index] as RegisteredAgent;
-      agent.expire(this.#wheel.deadline(index), now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
+      agent.expire(this.#wheel.deadline(index) + deaf, now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
       this.#expiredCount++;
       this.counters.expired++;
       (changes ??= []).push(change(agent, now, false, false, false, true, false, NONE, null));
@@ -228,7 +273,7 @@ export class Registry implements RegistryView {
     this.#index.add(agent.agent_address, agent.index);
     this.#byIndex.push(agent);
     this.#table[agent.agent_address] = agent;
-    this.#wheel.schedule(agent.index, now + this.agentTimeout);
+    this.#wheel.schedule(agent.index, this.listeningTime(now) + this.agentTimeout);
     this.counters.heartbeats++;
     this.counters.joined++;
     return change(agent, now, true, false, false, false, hb.opCount > 0, NONE, owner);

@@ -54,9 +54,8 @@ export class RegistryAgent {
   #cancelSweep: (() => void) | null = null;
   #lastSweep = 0;
   readonly #republish: PacedRepublish;
-  #joins = 0;
-  /** Times the registry forgave silence it caused itself (a rejoin or a stall). */
-  graces = 0;
+  /** Spans in which the registry could not hear (a lost router link, a stall of its own): they count as nobody's silence. */
+  outages = 0;
   /** Frames or messages from the router that were dropped unread, by reason (see badFrame). */
   readonly badFrames: Record<string, number> = {};
 
@@ -117,13 +116,27 @@ export class RegistryAgent {
     this.#session = session;
     this.#subscription = null;
     session.onClose(() => {
-      if (this.#session === session) this.#subscription = null;
+      if (this.#session === session) this.#deaf();
     });
     await this.agent.join(session);
     const root = this.registry.addressRoot;
     this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard' });
-    // While we were away no heartbeat could reach us: nobody expires for that.
-    if (this.#joins++ > 0) this.#forgive('rejoined the router');
+    // Silence counts again from here: the time away did not count (see Registry.deafFrom).
+    const now = this.#clock.now();
+    this.#lastSweep = now;
+    this.registry.listenFrom(now);
+  }
+
+  /** The router link is gone: expiries due by now are made, then silence stops counting. */
+  #deaf(): void {
+    if (this.#subscription !== null) {
+      const now = this.#clock.now();
+      for (const change of this.registry.expire(now)) this.#changed(change);
+      this.#subscription = null;
+      this.outages++;
+      this.registry.deafFrom(now);
+      this.#log("Lost the router: agents' silence does not count until the registry is subscribed again.");
+    }
   }
 
   /**
@@ -208,32 +221,29 @@ export class RegistryAgent {
   }
 
   /**
-   * Expire silent agents; runs while `main` runs, as Python's expiry does,
-   * and never while the registry is not subscribed (silence is then ours).
+   * Expire silent agents; runs while `main` runs, as Python's expiry does.
+   * Silence counts only while the registry is subscribed (Registry.deafFrom).
    */
   sweep(): void {
     if (!this.ready) return;
     const now = this.#clock.now();
-    // A stalled event loop (GC, a slow disk, a suspended VM) may hold heartbeats
-    // that arrived meanwhile: forgive the gap rather than expire on it.
+    // A stalled event loop (GC, a slow disk, a suspended VM) could not read
+    // the heartbeats that arrived meanwhile: that span is nobody's silence.
     const gap = now - this.#lastSweep;
+    const from = this.#lastSweep;
     this.#lastSweep = now;
-    if (gap > STALL_SECONDS && gap < now) {
-      this.#forgive(`the registry stalled for ${gap.toFixed(1)} s`);
-      return;
+    if (gap > STALL_SECONDS) {
+      this.outages++;
+      this.registry.deafFrom(from);
+      this.registry.listenFrom(now);
+      this.#log(`The registry stalled for ${gap.toFixed(1)} s: that time does not count as agents' silence.`);
     }
     for (const change of this.registry.expire(now)) this.#changed(change);
   }
 
-  #forgive(why: string): void {
-    this.graces++;
-    this.registry.grace(this.#clock.now());
-    this.#log(`Every live agent gets a full timeout again: ${why}.`);
-  }
-
   /** Expiry and the paced republish share one timer; both run while `main` does. */
   #startSweeper(): void {
-    this.#lastSweep = 0;
+    this.#lastSweep = this.#clock.now();
     this.#republish.reset();
     this.#republish.tick(this.#clock.now());
     const tick = () => {

@@ -15,6 +15,10 @@ const T0 = 1_700_000_000;
 
 interface ModelAgent {
   lastHeard: number;
+  /** The listening clock when last heard: silence counts only while the registry listens. */
+  heardAt: number;
+  /** Wall time its listened silence crossed the timeout. */
+  expiredAt: number;
   ops: Record<string, number>;
   sessionId: string;
   expired: boolean;
@@ -22,6 +26,9 @@ interface ModelAgent {
 }
 interface Model {
   now: number;
+  /** Listening clock: advances only while the registry is subscribed (not while its link is down or it stalls). */
+  listened: number;
+  listening: boolean;
   agents: Map<string, ModelAgent>;
   restarts: number;
 }
@@ -38,8 +45,8 @@ function send(real: Real, model: Model, id: string, ops: Ops, sessionId: string)
 
 /** The model's view after a heartbeat: alive, with these live codes. */
 function heard(model: Model, id: string, ops: Ops, sessionId: string): ModelAgent {
-  const agent = model.agents.get(id) ?? { lastHeard: 0, ops: {}, sessionId, expired: false, silent: false };
-  Object.assign(agent, { lastHeard: model.now, ops, sessionId, expired: false, silent: false });
+  const agent = model.agents.get(id) ?? { lastHeard: 0, heardAt: 0, expiredAt: 0, ops: {}, sessionId, expired: false, silent: false };
+  Object.assign(agent, { lastHeard: model.now, heardAt: model.listened, ops, sessionId, expired: false, silent: false });
   model.agents.set(id, agent);
   return agent;
 }
@@ -50,12 +57,13 @@ function checkInvariants(model: Model, real: Real): void {
   for (const [id, m] of model.agents) {
     const entry = table[`${ROOT}.${id}`];
     assert.ok(entry, `agent ${id} is listed`);
-    // expired ⇔ silent for more than the timeout
-    assert.equal(entry.expired, model.now - m.lastHeard > TIMEOUT, `agent ${id} expired flag`);
+    // expired ⇔ silent for more than the timeout of time the registry listened
+    assert.equal(entry.expired, model.listened - m.heardAt > TIMEOUT, `agent ${id} expired flag`);
     assert.equal(entry.expired, m.expired);
     assert.equal(entry.last_updated, m.lastHeard);
     if (m.expired) {
-      assert.equal(entry.time_expired, m.lastHeard + TIMEOUT);
+      assert.equal(entry.time_expired, m.expiredAt);
+      assert.ok(m.expiredAt >= m.lastHeard + TIMEOUT, 'never before a full timeout of wall time');
       assert.deepEqual(entry.op_codes, Object.fromEntries(Object.keys(m.ops).map((k) => [k, 7])));
     } else {
       assert.equal(entry.time_expired, null);
@@ -93,12 +101,12 @@ class Heartbeat implements fc.Command<Model, Real> {
   toString = () => `Heartbeat(${this.id}, ${JSON.stringify(this.ops)})`;
 }
 
-/** Every agent that is not silent beats with its current ops, then 1 s passes. */
+/** Every agent that is not silent beats with its current ops (heard only while the registry listens), then 1 s passes. */
 class Tick implements fc.Command<Model, Real> {
   check = () => true;
   run(model: Model, real: Real): void {
     for (const [id, m] of model.agents) {
-      if (m.silent) continue;
+      if (m.silent || !model.listening) continue;
       send(real, model, id, m.ops, m.sessionId);
       heard(model, id, m.ops, m.sessionId);
     }
@@ -114,12 +122,13 @@ class Advance implements fc.Command<Model, Real> {
   }
   check = () => true;
   run(model: Model, real: Real): void {
-    model.now += this.ms / 1000;
-    const expired = real.registry.expire(model.now).map((c) => c.agent.address).sort();
+    const expired = advance(model, real, this.ms / 1000).sort();
     const expected: string[] = [];
     for (const [id, m] of model.agents) {
-      if (!m.expired && model.now - m.lastHeard > TIMEOUT) {
+      if (!m.expired && model.listened - m.heardAt > TIMEOUT) {
         m.expired = true;
+        // It crossed the timeout in this (listened) step.
+        m.expiredAt = model.now - (model.listened - (m.heardAt + TIMEOUT));
         expected.push(`${ROOT}.${id}`);
       }
     }
@@ -127,6 +136,52 @@ class Advance implements fc.Command<Model, Real> {
     checkInvariants(model, real);
   }
   toString = () => `Advance(${this.ms})`;
+}
+
+/** Time passes on the wall clock (and on the listening clock if the registry listens); the registry sweeps. */
+function advance(model: Model, real: Real, seconds: number): string[] {
+  model.now += seconds;
+  if (model.listening) model.listened += seconds;
+  return real.registry.expire(model.now).map((c) => c.agent.address);
+}
+
+/** The registry's router link drops (or it is unsubscribed): heartbeats no longer reach it. */
+class LinkDown implements fc.Command<Model, Real> {
+  check = (model: Readonly<Model>) => model.listening;
+  run(model: Model, real: Real): void {
+    real.registry.deafFrom(model.now);
+    model.listening = false;
+    checkInvariants(model, real);
+  }
+  toString = () => 'LinkDown';
+}
+
+/** Rejoined and subscribed again (after a flap or a router restart). */
+class LinkUp implements fc.Command<Model, Real> {
+  check = (model: Readonly<Model>) => !model.listening;
+  run(model: Model, real: Real): void {
+    real.registry.listenFrom(model.now);
+    model.listening = true;
+    checkInvariants(model, real);
+  }
+  toString = () => 'LinkUp';
+}
+
+/** The registry's own event loop stalls: `ms` of wall time in which it hears nothing, then it sweeps. */
+class Stall implements fc.Command<Model, Real> {
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+  check = (model: Readonly<Model>) => model.listening;
+  run(model: Model, real: Real): void {
+    real.registry.deafFrom(model.now);
+    model.now += this.ms / 1000;
+    real.registry.listenFrom(model.now);
+    assert.deepEqual(real.registry.expire(model.now), [], 'a stall of its own expires nobody');
+    checkInvariants(model, real);
+  }
+  toString = () => `Stall(${this.ms})`;
 }
 
 class Silence implements fc.Command<Model, Real> {
@@ -206,6 +261,9 @@ const commands = [
   ids.map((id) => new Silence(id)),
   fc.tuple(ids, ops).map(([id, o]) => new Restart(id, o)),
   fc.tuple(fc.constantFrom(...Object.keys(BAD_EVENTS)), ids).map(([k, id]) => new BadEvent(k, id)),
+  fc.constant(new LinkDown()),
+  fc.constant(new LinkUp()),
+  fc.integer({ min: 1, max: 80 }).map((k) => new Stall(k * 125)),
 ];
 
 describe('Registry core against a reference model', () => {
@@ -214,7 +272,7 @@ describe('Registry core against a reference model', () => {
     console.log(`registry model test: seed ${seed} (replay with FC_SEED=${seed})`);
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 60 }), (cmds) => {
-        const model: Model = { now: T0, agents: new Map(), restarts: 0 };
+        const model: Model = { now: T0, listened: 0, listening: true, agents: new Map(), restarts: 0 };
         const real: Real = { registry: new Registry({ addressRoot: ROOT, agentTimeout: TIMEOUT }) };
         fc.modelRun(() => ({ model, real }), cmds);
       }),

@@ -48,7 +48,7 @@ describe('Registry Agent across a lost router connection', () => {
     await run(clock, 3000);
     assert.equal(connection.state, 'joined', 'back within 3 s of the router');
     assert.equal(registry.ready, true);
-    assert.ok(registry.graces >= 1);
+    assert.ok(registry.outages >= 1);
 
     // Tracking resumed: every agent refreshed since the rejoin; main is the same session.
     const now = clock.now();
@@ -91,7 +91,7 @@ describe('Registry Agent across a lost router connection', () => {
     fake.agent.heartbeat();
     await settle();
     assert.equal(registry.registry.get('observatory.a')?.expired, false);
-    assert.equal(registry.graces, 1);
+    assert.equal(registry.outages, 1);
     router.close();
   });
 
@@ -138,6 +138,55 @@ describe('Registry Agent across a lost router connection', () => {
     assert.equal(refused.state, 'gave_up');
     assert.match(String((await refused.finished).error), /procedure_already_exists/);
     await holder.leave();
+    router.close();
+  });
+
+  it('a link cut every 2 s for a minute neither keeps dead agents alive nor expires live ones', async () => {
+    const clock = new FakeClock();
+    const router = new Router({ realms: ['r'] });
+    const registry = new RegistryAgent({ address: 'observatory.registry', addressRoot: 'observatory', clock, hostname: 'h', pid: 1 });
+    const connection = new Reconnector({
+      clock,
+      random: () => 0.5,
+      connect: () => router.connect('r'),
+      onJoin: (session: WampSession) => registry.join(session),
+    });
+    connection.start();
+    const fakes = new Map<string, FakeDataAgent>();
+    for (const id of ['live1', 'live2', 'dead1', 'dead2']) {
+      const fake = new FakeDataAgent({ address: `observatory.${id}`, clock });
+      await fake.agent.join(await router.connect('r'));
+      fakes.set(id, fake);
+    }
+    const expiredAt = new Map<string, number>();
+    registry.onChange((c) => void (c.expired && expiredAt.set(c.agent.address, clock.now())));
+    await run(clock, 2000);
+    assert.equal(registry.registry.size, 4);
+    fakes.get('dead1')!.agent.heartbeatOn = false;
+    fakes.get('dead2')!.agent.heartbeatOn = false;
+    const diedAt = clock.now();
+    let outage = 0;
+    let lostAt = Number.NaN;
+    connection.onState((state) => {
+      if (state === 'disconnected' && lostAt !== lostAt) lostAt = clock.now();
+      if (state === 'joined' && lostAt === lostAt) {
+        if (!expiredAt.has('observatory.dead1')) outage += clock.now() - lostAt;
+        lostAt = Number.NaN;
+      }
+    });
+    for (let t = 0; t < 60_000; t += 2000) {
+      if (connection.state === 'joined') router.killSession((connection.session as WampSession).id);
+      await run(clock, 2000);
+    }
+    assert.ok(registry.outages >= 25, `the link was cut (${registry.outages} outages)`);
+    for (const id of ['dead1', 'dead2']) {
+      const at = expiredAt.get(`observatory.${id}`);
+      assert.ok(at !== undefined, `${id} expired despite the flapping`);
+      // Five seconds of subscribed silence: the wall time is the timeout plus the outages within it.
+      assert.ok(at - diedAt <= 5 + 1 + outage + 0.1, `${id} expired ${(at - diedAt).toFixed(2)} s after it died (outages ${outage.toFixed(2)} s)`);
+    }
+    assert.equal(expiredAt.has('observatory.live1') || expiredAt.has('observatory.live2'), false, 'no live agent expired');
+    await connection.stop();
     router.close();
   });
 });
