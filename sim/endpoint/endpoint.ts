@@ -1,5 +1,5 @@
 // The simulator as a network service: a crossbar stand-in on one port.
-// WebSocket paths carry WAMP (JSON or msgpack, plain or batched) into the
+// WebSocket paths carry WAMP (JSON, msgpack or CBOR, plain or batched) into the
 // in-process Router with the path's role; caller/publisher paths are the
 // HTTP bridge; a nodeinfo path answers readiness probes. Role permissions
 // from a crossbar config.json plug into the Router's authorize hook.

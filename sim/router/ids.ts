@@ -8,10 +8,14 @@
 
 import { MAX_ID } from '../../src/wamp/messages.ts';
 
-/** A random id in 1..2^53 for which `isTaken` says false. */
+/**
+ * A random id for which `isTaken` says false, in 1..2^53-1: crossbar may draw
+ * 2^53 itself, but that one is not a safe integer here and msgpack would write
+ * it as a float, which autobahn refuses as an id.
+ */
 export function randomId(isTaken: (id: number) => boolean = notTaken): number {
   for (;;) {
-    const id = Math.floor(Math.random() * MAX_ID) + 1;
+    const id = Math.floor(Math.random() * (MAX_ID - 1)) + 1;
     if (!isTaken(id)) return id;
   }
 }

@@ -1,11 +1,13 @@
 // deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
 // Clients for endpoint tests: the project's own JSON peer over WebSocket, and
 // a raw WebSocket that sends and records exactly the frames a test writes
-// (msgpack or JSON, plain or batched), so tests can check the wire and
-// misbehave on purpose.
+// (msgpack, CBOR or JSON, plain or batched), so tests can check the wire and
+// misbehave on purpose. The codecs are the libraries themselves, not the
+// project's serializers under test.
 
 import { readFileSync } from 'node:fs';
-import { decode, encode } from '@msgpack/msgpack';
+import { decode as decodeMsgpack, encode as encodeMsgpack } from '@msgpack/msgpack';
+import { Encoder } from 'cbor-x';
 import { type CrossbarConfig, parseCrossbarConfig } from '../../sim/endpoint/index.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
@@ -100,11 +102,16 @@ export class RawSocket {
   }
 }
 
+const cborCodec = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
+const isCbor = (protocol: string) => protocol.startsWith('wamp.2.cbor');
+const encode = (protocol: string, message: unknown) => isCbor(protocol) ? cborCodec.encode(message) : encodeMsgpack(message);
+const decode = (protocol: string, body: Uint8Array) => isCbor(protocol) ? cborCodec.decode(body) : decodeMsgpack(body);
+
 function encodeFrame(protocol: string, messages: unknown[][]): string | Uint8Array {
   if (protocol === 'wamp.2.json') return JSON.stringify(messages[0]);
   if (protocol === 'wamp.2.json.batched') return messages.map((m) => JSON.stringify(m) + '\u0018').join('');
-  if (protocol === 'wamp.2.msgpack') return encode(messages[0]);
-  const parts = messages.map((m) => encode(m));
+  if (protocol === 'wamp.2.msgpack' || protocol === 'wamp.2.cbor') return encode(protocol, messages[0]);
+  const parts = messages.map((m) => encode(protocol, m));
   const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.byteLength, 0));
   let at = 0;
   for (const part of parts) {
@@ -118,13 +125,13 @@ function encodeFrame(protocol: string, messages: unknown[][]): string | Uint8Arr
 function decodeFrame(protocol: string, frame: string | Uint8Array): unknown[] {
   if (protocol === 'wamp.2.json') return [JSON.parse(frame as string)];
   if (protocol === 'wamp.2.json.batched') return (frame as string).split('\u0018').slice(0, -1).map((p) => JSON.parse(p));
-  if (protocol === 'wamp.2.msgpack') return [decode(frame as Uint8Array)];
+  if (protocol === 'wamp.2.msgpack' || protocol === 'wamp.2.cbor') return [decode(protocol, frame as Uint8Array)];
   const bytes = frame as Uint8Array;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: unknown[] = [];
   for (let at = 0; at < bytes.byteLength;) {
     const length = view.getUint32(at);
-    out.push(decode(bytes.subarray(at + 4, at + 4 + length)));
+    out.push(decode(protocol, bytes.subarray(at + 4, at + 4 + length)));
     at += 4 + length;
   }
   return out;

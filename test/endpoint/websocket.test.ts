@@ -68,7 +68,8 @@ describe('endpoint: WAMP over WebSocket', () => {
   it('picks the first offered subprotocol it speaks, in the client order', async () => {
     for (
       const [offered, chosen] of [
-        [['wamp.2.cbor', 'wamp.2.msgpack', 'wamp.2.json'], 'wamp.2.msgpack'],
+        [['wamp.2.cbor.batched', 'wamp.2.cbor', 'wamp.2.msgpack', 'wamp.2.json'], 'wamp.2.cbor.batched'],
+        [['wamp.2.ubjson', 'wamp.2.msgpack', 'wamp.2.json'], 'wamp.2.msgpack'],
         [['wamp.2.json', 'wamp.2.msgpack'], 'wamp.2.json'],
         [['wamp.2.msgpack.batched', 'wamp.2.json'], 'wamp.2.msgpack.batched'],
         [['wamp.2.json.batched'], 'wamp.2.json.batched'],
@@ -82,11 +83,11 @@ describe('endpoint: WAMP over WebSocket', () => {
 
   it('refuses an upgrade that offers no serializer it speaks', async () => {
     const refusedBefore = endpoint.stats.refusedUpgrades;
-    await assert.rejects(RawSocket.connect(endpoint.wsUrl, ['wamp.2.cbor']));
+    await assert.rejects(RawSocket.connect(endpoint.wsUrl, ['wamp.2.ubjson']));
     assert.equal(endpoint.stats.refusedUpgrades, refusedBefore + 1);
   });
 
-  for (const protocol of ['wamp.2.json.batched', 'wamp.2.msgpack.batched']) {
+  for (const protocol of ['wamp.2.json.batched', 'wamp.2.msgpack.batched', 'wamp.2.cbor.batched']) {
     it(`speaks ${protocol}: several messages in one frame`, async () => {
       const raw = await RawSocket.connect(endpoint.wsUrl, [protocol]);
       assert.equal((await raw.join())[0], 2);

@@ -1,14 +1,15 @@
 // Every WAMP serializer we speak, by subprotocol name.
 
+import { cbor, cborBatched } from './cbor.ts';
 import { json, jsonBatched } from './json.ts';
 import { msgpack, msgpackBatched } from './msgpack.ts';
 import type { WampSerializer } from './serializer.ts';
 
 export type { WampSerializer } from './serializer.ts';
-export { json, jsonBatched, msgpack, msgpackBatched };
+export { cbor, cborBatched, json, jsonBatched, msgpack, msgpackBatched };
 
 export const SERIALIZERS: ReadonlyMap<string, WampSerializer> = new Map(
-  [json, msgpack, jsonBatched, msgpackBatched].map((s) => [s.protocol, s]),
+  [json, msgpack, cbor, jsonBatched, msgpackBatched, cborBatched].map((s) => [s.protocol, s]),
 );
 
 /** The first offered subprotocol we speak (the client's order of preference wins, as in autobahn and crossbar), or null. */

@@ -1,0 +1,74 @@
+// `wamp.2.cbor` and `wamp.2.cbor.batched` (length-prefixed, as msgpack), with
+// cbor-x. autobahn-python offers CBOR first, so real agents speak it to crossbar.
+//
+// Integers stay integers: cbor-x writes a JavaScript integer beyond 32 bits
+// as a float64, which Python's cbor2 reads as a float, and autobahn refuses a
+// float where WAMP wants an id (ids are 53-bit). So integers beyond 32 bits
+// (up to 2^53) go out as CBOR integers (major type 0/1), through BigInt,
+// copying only the arrays and objects that hold one. Decoded 64-bit integers
+// come back as numbers (exact up to 2^53).
+
+import { Encoder, type Options } from 'cbor-x';
+import { asBytes, frameLengthPrefixed, splitLengthPrefixed, type WampSerializer } from './serializer.ts';
+
+const options: Options & { int64AsNumber: boolean } = {
+  useRecords: false, // plain CBOR, no cbor-x record extension
+  mapsAsObjects: true,
+  tagUint8Array: false, // bytes as a byte string, as cbor2 writes them
+  int64AsNumber: true, // (not in cbor-x's types) 64-bit integers decode as numbers, not BigInt
+};
+const codec = new Encoder(options);
+
+/** Largest integer magnitude written as an integer: 2^53, the largest WAMP id (beyond it a number is only a float). */
+const MAX_EXACT = 2 ** 53;
+
+/** An integer beyond 32 bits (up to 2^53) that cbor-x would otherwise write as a float. */
+function isWideInteger(value: number): boolean {
+  return (value > 0xffffffff || value < -0x100000000) && value <= MAX_EXACT && value >= -MAX_EXACT && Number.isInteger(value);
+}
+
+/** `value` with wide integers as BigInt; containers are copied only on the path to one. */
+export function withExactIntegers(value: unknown): unknown {
+  if (typeof value === 'number') return isWideInteger(value) ? BigInt(value) : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const exact = withExactIntegers(item);
+      if (exact !== item) (copy ??= value.slice())[i] = exact;
+    }
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    const exact = withExactIntegers(item);
+    if (exact !== item) (copy ??= { ...record })[key] = exact;
+  }
+  return copy ?? value;
+}
+
+function encodeOne(message: unknown[]): Uint8Array {
+  return codec.encode(withExactIntegers(message));
+}
+
+function decodeOne(body: Uint8Array): unknown {
+  return codec.decode(body);
+}
+
+export const cbor: WampSerializer = {
+  protocol: 'wamp.2.cbor',
+  binary: true,
+  encode: encodeOne,
+  decode: (frame) => [decodeOne(asBytes(frame))],
+};
+
+export const cborBatched: WampSerializer = {
+  protocol: 'wamp.2.cbor.batched',
+  binary: true,
+  encode: (message) => frameLengthPrefixed(encodeOne(message)),
+  decode: (frame) => splitLengthPrefixed(asBytes(frame), decodeOne),
+};
