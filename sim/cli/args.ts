@@ -1,12 +1,7 @@
 // Flags of `ocs-sim router`. Strict: an unknown flag or a bad value is a
 // UsageError (the program prints one line and exits 2).
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from '../../src/config/errors.ts';
 
 export interface RouterArgs {
   host: string;

@@ -1,8 +1,8 @@
 // `ocs-sim`: the crossbar simulator's command line. Subcommands: `router`
 // (the simulator as a network service) and `swarm` (fake agents for load tests).
 
-import { CrossbarConfigError } from '../endpoint/index.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from '../../src/config/errors.ts';
+import { VERSION } from '../../src/core/version.ts';
 import { type CommandIo, routerCommand } from './router-command.ts';
 import { swarmMain } from '../swarm/cli.ts';
 
@@ -10,7 +10,11 @@ export const USAGE = `Usage: ocs-sim <command> [options]
 
 Commands:
   router    serve the crossbar simulator over WebSocket and HTTP (see ocs-sim router --help)
-  swarm     run many fake OCS agents and check a registry's view (see ocs-sim swarm --help)`;
+  swarm     run many fake OCS agents and check a registry's view (see ocs-sim swarm --help)
+
+Options:
+  -h, --help    show this help
+  --version     print the version`;
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +29,9 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'help':
         io.out(USAGE);
         return 0;
+      case '--version':
+        io.out(`ocs-sim ${VERSION}`);
+        return 0;
       case undefined:
         io.err('ocs-sim: missing command (router or swarm); see ocs-sim --help');
         return 2;
@@ -33,7 +40,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return 2;
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CrossbarConfigError) {
+    if (error instanceof UsageError) {
       io.err(`ocs-sim: ${error.message}`);
       return 2;
     }

@@ -3,6 +3,7 @@
 // paths. Unknown keys are ignored (crossbar has many); a config that cannot
 // work is refused with a clear message naming the offending place.
 
+import { UsageError } from '../../src/config/errors.ts';
 import type { RouterAction } from '../router/index.ts';
 
 export type PermissionMatch = 'exact' | 'prefix' | 'wildcard';
@@ -36,13 +37,6 @@ export interface CrossbarConfig {
   transports: TransportConfig[];
 }
 
-export class CrossbarConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CrossbarConfigError';
-  }
-}
-
 const ACTIONS: readonly RouterAction[] = ['call', 'register', 'publish', 'subscribe'];
 
 /** Parse the text of a crossbar config.json. */
@@ -51,7 +45,7 @@ export function parseCrossbarConfig(text: string): CrossbarConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new CrossbarConfigError(`The crossbar config is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`The crossbar config is not valid JSON: ${(error as Error).message}`);
   }
   const workers = arrayAt(raw, 'workers', 'config');
   const config: CrossbarConfig = { realms: [], transports: [] };
@@ -89,7 +83,7 @@ function parsePermission(permission: unknown, where: string): Permission {
   let match: PermissionMatch = uri.endsWith('*') ? 'prefix' : 'exact';
   if (given !== undefined) {
     if (given !== 'exact' && given !== 'prefix' && given !== 'wildcard') {
-      throw new CrossbarConfigError(`${where}.match must be "exact", "prefix" or "wildcard", not ${JSON.stringify(given)}.`);
+      throw new UsageError(`${where}.match must be "exact", "prefix" or "wildcard", not ${JSON.stringify(given)}.`);
     }
     match = given;
   }
@@ -100,11 +94,11 @@ function parsePermission(permission: unknown, where: string): Permission {
 }
 
 function parseTransport(transport: unknown, where: string): TransportConfig | null {
-  if (!isObject(transport)) throw new CrossbarConfigError(`${where} must be an object.`);
+  if (!isObject(transport)) throw new UsageError(`${where} must be an object.`);
   if (transport.type !== 'web' && transport.type !== 'websocket') return null; // rawsocket etc.: not simulated
   const endpoint = transport.endpoint;
   if (!isObject(endpoint) || typeof endpoint.port !== 'number' || !Number.isInteger(endpoint.port) || endpoint.port < 0 || endpoint.port > 65535) {
-    throw new CrossbarConfigError(`${where}.endpoint.port must be a port number (0-65535).`);
+    throw new UsageError(`${where}.endpoint.port must be a port number (0-65535).`);
   }
   const result: TransportConfig = { port: endpoint.port, paths: [] };
   if (typeof endpoint.interface === 'string') result.interface = endpoint.interface;
@@ -114,11 +108,11 @@ function parseTransport(transport: unknown, where: string): TransportConfig | nu
     return result;
   }
   const paths = transport.paths;
-  if (!isObject(paths)) throw new CrossbarConfigError(`${where}.paths must be an object.`);
+  if (!isObject(paths)) throw new UsageError(`${where}.paths must be an object.`);
   for (const [name, spec] of Object.entries(paths)) {
     const at = `${where}.paths.${name}`;
     const path = name === '/' ? '/' : `/${name}`;
-    if (!isObject(spec)) throw new CrossbarConfigError(`${at} must be an object.`);
+    if (!isObject(spec)) throw new UsageError(`${at} must be an object.`);
     if (spec.type === 'websocket') result.paths.push({ type: 'websocket', path, role: anonymousRole(spec, at) });
     else if (spec.type === 'caller' || spec.type === 'publisher') {
       result.paths.push({ type: spec.type, path, realm: stringAt(spec, 'realm', at), role: stringAt(spec, 'role', at) });
@@ -133,7 +127,7 @@ function anonymousRole(spec: Record<string, unknown>, where: string): string {
   const auth = spec.auth;
   if (auth === undefined) return 'anonymous';
   if (!isObject(auth) || !isObject(auth.anonymous)) {
-    throw new CrossbarConfigError(`${where}.auth: only anonymous authentication is simulated.`);
+    throw new UsageError(`${where}.auth: only anonymous authentication is simulated.`);
   }
   return typeof auth.anonymous.role === 'string' ? auth.anonymous.role : 'anonymous';
 }
@@ -144,12 +138,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function arrayAt(value: unknown, key: string, where: string): unknown[] {
   const found = isObject(value) ? value[key] : undefined;
-  if (!Array.isArray(found)) throw new CrossbarConfigError(`${where}.${key} must be a list.`);
+  if (!Array.isArray(found)) throw new UsageError(`${where}.${key} must be a list.`);
   return found;
 }
 
 function stringAt(value: unknown, key: string, where: string): string {
   const found = isObject(value) ? value[key] : undefined;
-  if (typeof found !== 'string' || found === '') throw new CrossbarConfigError(`${where}.${key} must be a non-empty string.`);
+  if (typeof found !== 'string' || found === '') throw new UsageError(`${where}.${key} must be a non-empty string.`);
   return found;
 }

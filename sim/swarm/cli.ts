@@ -17,7 +17,7 @@ import { fileLimitWarning, openFilesLimit, type ProcessApi, ProcessMeter } from 
 import { mismatchLines, progressLine, RateSampler, type RunRecord, type SetupFailureRecord, summaryLines, verdictLine, verdictOf } from './report.ts';
 import { RouterWatch } from './router-watch.ts';
 import { SCENARIO_FLAGS, scenarioFromFlags } from './scenario-args.ts';
-import { ScenarioError } from './scenario.ts';
+import { UsageError } from '../../src/config/errors.ts';
 import { Swarm } from './swarm.ts';
 
 export const SWARM_HELP = `Usage: ocs-sim swarm [options]
@@ -65,7 +65,7 @@ export interface SwarmIo {
   processApi?: ProcessApi;
 }
 
-/** Split argv into flag -> value; throws ScenarioError for unknown flags or missing values. */
+/** Split argv into flag -> value; throws UsageError for unknown flags or missing values. */
 export function parseSwarmArgs(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -76,9 +76,9 @@ export function parseSwarmArgs(argv: readonly string[]): Map<string, string> {
       flags.set(name, 'true');
       continue;
     }
-    if (!OTHER_FLAGS.has(name) && !SCENARIO_FLAGS.has(name)) throw new ScenarioError(`Unknown option "${arg}" (see --help).`);
+    if (!OTHER_FLAGS.has(name) && !SCENARIO_FLAGS.has(name)) throw new UsageError(`Unknown option "${arg}" (see --help).`);
     const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new ScenarioError(`Option "${name}" needs a value.`);
+    if (value === undefined) throw new UsageError(`Option "${name}" needs a value.`);
     flags.set(name, value);
   }
   return flags;
@@ -126,10 +126,10 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
       return 0;
     }
     scenario = scenarioFromFlags(flags);
-    if (flags.has('--url') && flags.has('--in-process')) throw new ScenarioError('Give either --url or --in-process, not both.');
-    if (flags.has('--no-observer') && !flags.has('--url')) throw new ScenarioError('--no-observer needs --url (in-process, the registry itself is timed).');
+    if (flags.has('--url') && flags.has('--in-process')) throw new UsageError('Give either --url or --in-process, not both.');
+    if (flags.has('--no-observer') && !flags.has('--url')) throw new UsageError('--no-observer needs --url (in-process, the registry itself is timed).');
   } catch (err) {
-    if (err instanceof ScenarioError) {
+    if (err instanceof UsageError) {
       io.err(`ocs-sim swarm: ${err.message}`);
       return 2;
     }

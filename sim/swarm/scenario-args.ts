@@ -3,7 +3,8 @@
 // use either spelling. Flags win over the file, the file over the defaults.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_SCENARIO, type Scenario, ScenarioError, validateScenario } from './scenario.ts';
+import { UsageError } from '../../src/config/errors.ts';
+import { DEFAULT_SCENARIO, type Scenario, validateScenario } from './scenario.ts';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -24,7 +25,7 @@ function coerce(key: keyof Scenario, value: unknown): unknown {
   if (key === 'restartAfter' && (text === 'never' || text === null)) return null;
   if (typeof text === 'number') return text;
   if (typeof text === 'string' && text !== '' && Number.isFinite(Number(text))) return Number(text);
-  throw new ScenarioError(`Scenario "${key}" must be a number, got ${JSON.stringify(value)}.`);
+  throw new UsageError(`Scenario "${key}" must be a number, got ${JSON.stringify(value)}.`);
 }
 
 /** Apply `values` (keys in either spelling) over `base`; unknown keys are errors. */
@@ -32,7 +33,7 @@ export function applyScenarioValues(base: Scenario, values: Record<string, unkno
   const out: Record<string, unknown> = { ...base };
   for (const [name, value] of Object.entries(values)) {
     const key = KEYS_BY_ANY_SPELLING.get(name);
-    if (key === undefined) throw new ScenarioError(`Unknown scenario key "${name}" in ${where}.`);
+    if (key === undefined) throw new UsageError(`Unknown scenario key "${name}" in ${where}.`);
     out[key] = coerce(key, value);
   }
   return out as unknown as Scenario;
@@ -44,10 +45,10 @@ export function parseScenarioText(text: string, where: string): Record<string, u
   try {
     data = parseYaml(text);
   } catch (err) {
-    throw new ScenarioError(`Cannot read scenario ${where}: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(`Cannot read scenario ${where}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new ScenarioError(`Scenario ${where} must be a mapping of keys to values.`);
+  if (typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`Scenario ${where} must be a mapping of keys to values.`);
   return data as Record<string, unknown>;
 }
 
@@ -56,14 +57,14 @@ export function loadScenarioFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ScenarioError(`Cannot read scenario file "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+    throw new UsageError(`Cannot read scenario file "${path}": ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
   }
   return parseScenarioText(text, `file "${path}"`);
 }
 
 /**
  * Build a Scenario: defaults, then the file named by `--scenario` (if any),
- * then the scenario flags in `flags` (flag name -> text). Throws ScenarioError.
+ * then the scenario flags in `flags` (flag name -> text). Throws UsageError.
  */
 export function scenarioFromFlags(flags: ReadonlyMap<string, string>, readFile = loadScenarioFile): Scenario {
   let scenario: Scenario = { ...DEFAULT_SCENARIO };

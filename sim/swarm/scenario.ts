@@ -2,6 +2,8 @@
 // happen how often. Every rate is per minute across the whole swarm, so a
 // scenario reads the same at 100 and at 100k agents ("3 crashes a minute").
 
+import { UsageError } from '../../src/config/errors.ts';
+
 export interface Scenario {
   /** Agents at the start (churn adds new addresses on top). */
   agents: number;
@@ -80,14 +82,6 @@ export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   connectConcurrency: 64,
 });
 
-/** A bad scenario value; the message is one line naming the key and the value. */
-export class ScenarioError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScenarioError';
-  }
-}
-
 type Rule = { min?: number; max?: number; integer?: boolean; positive?: boolean };
 
 const NUMBER_RULES: Partial<Record<keyof Scenario, Rule>> = {
@@ -115,11 +109,11 @@ const NUMBER_RULES: Partial<Record<keyof Scenario, Rule>> = {
   connectConcurrency: { min: 1, integer: true },
 };
 
-/** Check every value; throws ScenarioError for the first bad one. */
+/** Check every value; throws UsageError for the first bad one. */
 export function validateScenario(s: Scenario): Scenario {
   for (const [key, rule] of Object.entries(NUMBER_RULES) as [keyof Scenario, Rule][]) {
     const value = s[key];
-    const bad = (why: string) => new ScenarioError(`Scenario "${key}" ${why}, got ${JSON.stringify(value)}.`);
+    const bad = (why: string) => new UsageError(`Scenario "${key}" ${why}, got ${JSON.stringify(value)}.`);
     if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('must be a number');
     if (rule.integer && !Number.isInteger(value)) throw bad('must be a whole number');
     if (rule.positive && !(value > 0)) throw bad('must be greater than 0');
@@ -127,14 +121,14 @@ export function validateScenario(s: Scenario): Scenario {
     if (rule.max !== undefined && value > rule.max) throw bad(`must be at most ${rule.max}`);
   }
   if (s.ops !== 'realistic' && !(Number.isInteger(s.ops) && s.ops >= 0 && s.ops <= 1000)) {
-    throw new ScenarioError(`Scenario "ops" must be "realistic" or a whole number from 0 to 1000, got ${JSON.stringify(s.ops)}.`);
+    throw new UsageError(`Scenario "ops" must be "realistic" or a whole number from 0 to 1000, got ${JSON.stringify(s.ops)}.`);
   }
   if (s.restartAfter !== null && !(typeof s.restartAfter === 'number' && s.restartAfter >= 0)) {
-    throw new ScenarioError(`Scenario "restartAfter" must be a number of seconds >= 0 or "never", got ${JSON.stringify(s.restartAfter)}.`);
+    throw new UsageError(`Scenario "restartAfter" must be a number of seconds >= 0 or "never", got ${JSON.stringify(s.restartAfter)}.`);
   }
-  if (!/^[A-Za-z0-9_]+$/.test(s.root)) throw new ScenarioError(`Scenario "root" must be letters, digits or _, got ${JSON.stringify(s.root)}.`);
+  if (!/^[A-Za-z0-9_]+$/.test(s.root)) throw new UsageError(`Scenario "root" must be letters, digits or _, got ${JSON.stringify(s.root)}.`);
   if (!s.name.includes('{i}') || !/^[A-Za-z0-9_{}-]+$/.test(s.name)) {
-    throw new ScenarioError(`Scenario "name" must contain {i} and only letters, digits, - or _, got ${JSON.stringify(s.name)}.`);
+    throw new UsageError(`Scenario "name" must contain {i} and only letters, digits, - or _, got ${JSON.stringify(s.name)}.`);
   }
   return s;
 }

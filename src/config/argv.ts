@@ -4,7 +4,7 @@
 // a value may be a negative number but not something that looks like an
 // option. Unlike argparse it stops at the first problem.
 
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { optionFor, OPTIONS, SHORT_ALIASES } from './options.ts';
 import type { OptionSpec } from './options.ts';
 import { convertValue } from './values.ts';
@@ -41,7 +41,7 @@ function classify(arg: string, where: string): Classified {
     if (matches.length > 1) {
       const names = matches.map((o) => o.flag);
       const list = `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
-      throw new ConfigError(`Ambiguous option ${JSON.stringify(name)}: could be ${list}${where}`);
+      throw new UsageError(`Ambiguous option ${JSON.stringify(name)}: could be ${list}${where}`);
     }
   }
   // argparse treats negative numbers and words with spaces as values.
@@ -59,16 +59,16 @@ export function parseArgv(argv: readonly string[], where = ''): Map<string, ArgV
     const arg = argv[i] as string;
     if (arg === '--') {
       const rest = argv[i + 1];
-      if (rest !== undefined) throw new ConfigError(`Unexpected argument ${JSON.stringify(rest)}${where}`);
+      if (rest !== undefined) throw new UsageError(`Unexpected argument ${JSON.stringify(rest)}${where}`);
       break;
     }
     const c = classify(arg, where);
-    if (c.kind === 'positional') throw new ConfigError(`Unexpected argument ${JSON.stringify(arg)}${where}`);
-    if (c.kind === 'unknown') throw new ConfigError(`Unknown option ${JSON.stringify(c.name)}${where}`);
+    if (c.kind === 'positional') throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}${where}`);
+    if (c.kind === 'unknown') throw new UsageError(`Unknown option ${JSON.stringify(c.name)}${where}`);
     const { spec, explicit } = c;
-    if (spec.kind === 'flag' || spec.kind === 'help') {
+    if (spec.kind === 'flag' || spec.kind === 'help' || spec.kind === 'version') {
       if (explicit !== undefined) {
-        throw new ConfigError(`Option "${spec.flag}" takes no value, got ${JSON.stringify(explicit)}${where}`);
+        throw new UsageError(`Option "${spec.flag}" takes no value, got ${JSON.stringify(explicit)}${where}`);
       }
       values.set(spec.flag, true);
       continue;
@@ -77,7 +77,7 @@ export function parseArgv(argv: readonly string[], where = ''): Map<string, ArgV
     if (raw === undefined) {
       const next = argv[i + 1];
       if (next === undefined || next === '--' || classify(next, where).kind !== 'positional') {
-        throw new ConfigError(`Missing value for "${spec.flag}"${where}`);
+        throw new UsageError(`Missing value for "${spec.flag}"${where}`);
       }
       raw = next;
       i++;
@@ -89,11 +89,20 @@ export function parseArgv(argv: readonly string[], where = ''): Map<string, ArgV
 
 /** True if the list asks for help (-h, --help or a prefix such as --he). */
 export function wantsHelp(argv: readonly string[]): boolean {
+  return asksFor('help', argv);
+}
+
+/** True if the list asks for the version (--version or a prefix such as --vers). */
+export function wantsVersion(argv: readonly string[]): boolean {
+  return asksFor('version', argv);
+}
+
+function asksFor(kind: 'help' | 'version', argv: readonly string[]): boolean {
   for (const arg of argv) {
     if (arg === '--') return false;
     try {
       const c = classify(arg, '');
-      if (c.kind === 'option' && c.spec.kind === 'help') return true;
+      if (c.kind === 'option' && c.spec.kind === kind) return true;
     } catch {
       // An ambiguous word is reported by parseArgv, not here.
     }

@@ -1,8 +1,11 @@
-// Errors from the command line and the site config. The entry point prints
-// `message` and exits with status 2; nothing else is needed to explain it.
+// Errors from the command lines and the config files they name. A program
+// prints `message` after its name and exits with status 2 ("bad usage");
+// nothing else is needed to explain it. One type for all of them: the
+// registry's options and site config, the simulator's flags, its crossbar
+// config and swarm scenarios.
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class UsageError extends Error {
+  override name = 'UsageError';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -2,7 +2,7 @@
 // nested lists are flattened and every value becomes a string, so
 // ['--port', 18086] and [['--port', '18086']] mean the same.
 
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 
 // Python's str() of a YAML scalar, for the values that differ from String().
 function pythonStr(value: string | number | boolean | null): string {
@@ -13,7 +13,7 @@ function pythonStr(value: string | number | boolean | null): string {
 }
 
 export function flattenArguments(value: unknown, label: string, path: string): string[] {
-  if (!Array.isArray(value)) throw new ConfigError(`"${label}" in "${path}" must be a list`);
+  if (!Array.isArray(value)) throw new UsageError(`"${label}" in "${path}" must be a list`);
   const out: string[] = [];
   const walk = (items: readonly unknown[]): void => {
     for (const item of items) {
@@ -21,7 +21,7 @@ export function flattenArguments(value: unknown, label: string, path: string): s
       else if (item === null || ['string', 'number', 'boolean'].includes(typeof item)) {
         out.push(pythonStr(item as string | number | boolean | null));
       } else {
-        throw new ConfigError(`"${label}" in "${path}" may hold only strings, numbers and lists`);
+        throw new UsageError(`"${label}" in "${path}" may hold only strings, numbers and lists`);
       }
     }
   };

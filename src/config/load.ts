@@ -7,7 +7,7 @@
 import { parseArgv, wantsHelp } from './argv.ts';
 import type { ArgValue, ArgValues } from './argv.ts';
 import { environmentArguments } from './env-args.ts';
-import { ConfigError, HelpRequested } from './errors.ts';
+import { HelpRequested, UsageError } from './errors.ts';
 import { helpText } from './help.ts';
 import { DEFAULTS, SIM_DEFAULTS } from './registry-config.ts';
 import type { RegistryConfig } from './registry-config.ts';
@@ -86,7 +86,7 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
   if (instanceId === null) missing.push(['--instance-id', '']);
   if (missing.length > 0 || realm === null || addressRoot === null || instanceId === null) {
     const flags = englishList(missing.map(([flag]) => flag));
-    throw new ConfigError(
+    throw new UsageError(
       site ? `Missing ${englishList(missing.map(([, key]) => key))} in "${site.path}" (or pass ${flags})` : `Missing ${flags} (needed with --site none)`,
     );
   }

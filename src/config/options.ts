@@ -2,7 +2,7 @@
 // ocs/site_config.py add_arguments and the agent's make_parser) plus ours.
 // The table drives parsing, abbreviation, validation and the help text.
 
-export type OptionKind = 'string' | 'float' | 'int' | 'flag' | 'help';
+export type OptionKind = 'string' | 'float' | 'int' | 'flag' | 'help' | 'version';
 
 export interface OptionSpec {
   /** The long form, e.g. "--wait-time". */
@@ -125,6 +125,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flag: '--http-cors', kind: 'string', metavar: 'ORIGINS', group: 'extra', help: 'Comma-separated origins allowed by CORS, or * (default: none).' },
   { flag: '--sim', kind: 'flag', group: 'extra', help: 'Run against the embedded in-process crossbar simulator instead of a router.' },
+  { flag: '--version', kind: 'version', group: 'extra', help: "Print the program's version and exit." },
   { flag: '--sim-agents', kind: 'int', min: 0, metavar: 'N', group: 'extra', help: 'Number of fake agents the simulator starts with --sim (default 200).' },
 ];
 

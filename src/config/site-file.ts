@@ -3,7 +3,7 @@
 // chosen (site-host.ts), as a Python agent ignores the others too.
 
 import { parse } from 'yaml';
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 
 export type YamlMap = Readonly<Record<string, unknown>>;
 
@@ -31,7 +31,7 @@ export function optionalString(map: YamlMap, key: string, label: string, path: s
   const value = map[key];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') {
-    throw new ConfigError(`"${label}" in "${path}" must be a string, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new UsageError(`"${label}" in "${path}" must be a string, got ${JSON.stringify(value) ?? String(value)}`);
   }
   return value;
 }
@@ -43,7 +43,7 @@ function parseYaml(text: string, path: string): unknown {
     return parse(text, { version: '1.1', uniqueKeys: false, logLevel: 'error' });
   } catch (error) {
     const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new ConfigError(`Site config "${path}" is not valid YAML: ${detail}`, { cause: error });
+    throw new UsageError(`Site config "${path}" is not valid YAML: ${detail}`, { cause: error });
   }
 }
 
@@ -53,14 +53,14 @@ export function readSiteFile(path: string, readFile: (path: string) => string): 
     text = readFile(path);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`Cannot read site config "${path}": ${detail}`, { cause: error });
+    throw new UsageError(`Cannot read site config "${path}": ${detail}`, { cause: error });
   }
   const data = parseYaml(text, path);
-  if (!isMap(data)) throw new ConfigError(`Site config "${path}" is not a YAML mapping`);
+  if (!isMap(data)) throw new UsageError(`Site config "${path}" is not a YAML mapping`);
   const hub = data['hub'];
-  if (!isMap(hub)) throw new ConfigError(`Site config "${path}" has no "hub" mapping`);
+  if (!isMap(hub)) throw new UsageError(`Site config "${path}" has no "hub" mapping`);
   const hosts = data['hosts'] ?? {};
-  if (!isMap(hosts)) throw new ConfigError(`"hosts" in "${path}" must be a mapping`);
+  if (!isMap(hosts)) throw new UsageError(`"hosts" in "${path}" must be a mapping`);
   return {
     path,
     hosts,

@@ -2,7 +2,7 @@
 // "localhost" (ocs/site_config.py get_config). A host block may override the
 // hub's wamp_server, wamp_http and wamp_realm, but not address_root.
 
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { flattenArguments } from './instance-args.ts';
 import { isMap, optionalString } from './site-file.ts';
 import type { SiteFile, YamlMap } from './site-file.ts';
@@ -30,14 +30,14 @@ export function selectHost(site: SiteFile, host: string): SiteHost {
     if (Object.hasOwn(site.hosts, name)) return readHost(site.hosts[name], name, site.path);
   }
   const tried = host === 'localhost' ? '"localhost"' : `"${host}" (nor for "localhost")`;
-  throw new ConfigError(`Site config "${site.path}" has no entry in "hosts" for ${tried}`);
+  throw new UsageError(`Site config "${site.path}" has no entry in "hosts" for ${tried}`);
 }
 
 function readHost(block: unknown, name: string, path: string): SiteHost {
   const label = `hosts.${name}`;
-  if (!isMap(block)) throw new ConfigError(`"${label}" in "${path}" must be a mapping`);
+  if (!isMap(block)) throw new UsageError(`"${label}" in "${path}" must be a mapping`);
   const list = block['agent-instances'] ?? [];
-  if (!Array.isArray(list)) throw new ConfigError(`"${label}.agent-instances" in "${path}" must be a list`);
+  if (!Array.isArray(list)) throw new UsageError(`"${label}.agent-instances" in "${path}" must be a list`);
   return {
     name,
     wampServer: optionalString(block, 'wamp_server', `${label}.wamp_server`, path),
@@ -56,7 +56,7 @@ function readCrossbarTimeout(block: YamlMap, label: string, path: string): numbe
   const value = block[key];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(
+    throw new UsageError(
       `"${label}.${key}" in "${path}" must be a number of seconds (0 or more), got ${JSON.stringify(value)}`,
     );
   }
@@ -64,10 +64,10 @@ function readCrossbarTimeout(block: YamlMap, label: string, path: string): numbe
 }
 
 function readInstance(item: unknown, label: string, path: string): SiteInstance {
-  if (!isMap(item)) throw new ConfigError(`"${label}" in "${path}" must be a mapping`);
+  if (!isMap(item)) throw new UsageError(`"${label}" in "${path}" must be a mapping`);
   const id = item['instance-id'];
   if (typeof id !== 'string' && typeof id !== 'number') {
-    throw new ConfigError(`"${label}" in "${path}" has no "instance-id"`);
+    throw new UsageError(`"${label}" in "${path}" has no "instance-id"`);
   }
   const agentClass = item['agent-class'];
   return {

@@ -2,7 +2,7 @@
 // --site-file as given, else $OCS_CONFIG_DIR/{--site or "default"}.yaml.
 // Returns null for --site none, which reads no file.
 
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 
 export function siteFilePath(
   site: string | null,
@@ -11,13 +11,13 @@ export function siteFilePath(
 ): string | null {
   if (site === 'none') return null;
   if (siteFile !== null) {
-    if (site !== null) throw new ConfigError(`Pass either --site or --site-file, not both (got --site ${JSON.stringify(site)})`);
+    if (site !== null) throw new UsageError(`Pass either --site or --site-file, not both (got --site ${JSON.stringify(site)})`);
     return siteFile;
   }
   const name = `${site ?? 'default'}.yaml`;
   const dir = env['OCS_CONFIG_DIR'];
   if (dir === undefined || dir === '') {
-    throw new ConfigError(
+    throw new UsageError(
       `Environment variable OCS_CONFIG_DIR is not set: it must name the directory of "${name}" (or pass --site-file PATH, or --site none)`,
     );
   }

@@ -3,7 +3,7 @@
 // registry accepts is accepted here. Non-finite values are refused: an
 // infinite timeout is spelled 0 where it exists (--crossbar-timeout).
 
-import { ConfigError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import type { OptionSpec } from './options.ts';
 
 const DIGITS = String.raw`\d(?:_?\d)*`;
@@ -16,7 +16,7 @@ const NON_FINITE = /^[+-]?(?:inf|infinity|nan)$/i;
 /** `where` is appended to messages, e.g. ` (from environment variable X)`. */
 export function convertValue(spec: OptionSpec, raw: string, where = ''): number {
   const fail = (problem: string): never => {
-    throw new ConfigError(`Invalid value for "${spec.flag}": ${JSON.stringify(raw)} ${problem}${where}`);
+    throw new UsageError(`Invalid value for "${spec.flag}": ${JSON.stringify(raw)} ${problem}${where}`);
   };
   const text = raw.trim();
   let value: number;

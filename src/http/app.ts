@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../core/clock.ts';
+import { VERSION } from '../core/version.ts';
 import { type AgentChange, OP_CODE_NAMES, type RegistryView, type Rejection } from '../core/index.ts';
 import { AgentListCache, type AgentListOptions, listStream } from './agent-list.ts';
 import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
@@ -67,7 +68,7 @@ export type HttpApp = Hono & HttpAppExtras;
 export function createHttpApp(deps: HttpDeps): HttpApp {
   const { registryAgent: source, clock } = deps;
   const registry = source.registry;
-  const version = deps.version ?? '0.1.0';
+  const version = deps.version ?? VERSION;
   const log = new EventLog(deps.eventBufferSize ?? 20_000, Math.round(clock.now() * 1000).toString(36));
   const stream = new EventStream(log, { clock, keepAliveMs: deps.keepAliveMs, maxClients: deps.maxEventClients });
   const history = new TransitionHistory(deps.historyPerAgent ?? 20, deps.historyMaxAgents ?? 10_000);

@@ -2,4 +2,3 @@
 export { createHttpApp, type HttpApp, type HttpAppExtras, type HttpDeps, type RegistrySource } from './app.ts';
 export { type AgentView, type HeartbeatStats } from './agent-view.ts';
 export { EVENT_TYPES, type EventType } from './transitions.ts';
-export { type FetchHandler, mountWorker, workerFor } from './worker.ts';

@@ -29,12 +29,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/agent': ['src/core', 'src/wamp'],
   'src/registry': ['src/core', 'src/wamp', 'src/agent'],
   'src/http': ['src/core'],
-  'src/cli': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http'],
-  'src/entry': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/cli'],
-  sim: ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/cli', 'src/entry'],
+  'src/service': ['src/core', 'src/config', 'src/wamp', 'src/agent', 'src/registry', 'src/http'],
+  'src/cli': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service'],
+  'src/entry': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service', 'src/cli'],
+  sim: ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service', 'src/cli', 'src/entry'],
 };
 /** Layers that may load another lazily with `await import(...)`. */
-const DYNAMIC: Record<string, readonly string[]> = { 'src/cli': ['sim'], 'src/entry': ['sim'] };
+const DYNAMIC: Record<string, readonly string[]> = { 'src/service': ['sim'], 'src/entry': ['sim'] };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -97,7 +98,7 @@ describe('layers', () => {
       [join(ROOT, 'src/registry/x.ts')]: "import { Router } from '../../sim/router/index.ts';",
       [join(ROOT, 'src/http/x.ts')]: "export { RegistryAgent } from '../registry/registry-agent.ts';",
       [join(ROOT, 'src/agent/x.ts')]: "const m = await import('../../sim/swarm/demo.ts');",
-      [join(ROOT, 'src/cli/x.ts')]: "const m = await import('../../sim/swarm/demo.ts');\nimport { x } from '../core/index.ts';",
+      [join(ROOT, 'src/service/x.ts')]: "const m = await import('../../sim/swarm/demo.ts');\nimport { x } from '../core/index.ts';",
     };
     const found = violations(Object.keys(samples), (file) => samples[file] as string).map((v) => v.split(' → ')[0]);
     assert.deepEqual(found, ['src/core/x.ts', 'src/registry/x.ts', 'src/http/x.ts', 'src/agent/x.ts']);

@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runProgram } from '../support/spawn-cli.ts';
+import { VERSION } from '../../src/core/version.ts';
 
 const BIN = new URL('../../bin/ocs-registry.ts', import.meta.url).pathname;
 const SITE = new URL('../fixtures/default.yaml', import.meta.url).pathname;
@@ -14,6 +15,12 @@ describe('ocs-registry command', () => {
     for (const option of ['--wait-time', '--site-hub', '--instance-id', '--crossbar-timeout', '--agent-timeout', '--sim']) {
       assert.ok(program.output().includes(option), option);
     }
+  });
+
+  it('--version prints the version and exits 0', async () => {
+    const program = runProgram(BIN, ['--version']);
+    assert.equal(await program.exited, 0);
+    assert.equal(program.output().trim(), `ocs-registry ${VERSION}`);
   });
 
   it('a bad option gets one line naming the problem and exit code 2', async () => {

@@ -50,6 +50,7 @@ describe('parseArgv', () => {
       '--sim-agents',
       '3',
       '--help',
+      '--version',
     ];
     const v = parseArgv(argv);
     assert.deepEqual(Object.fromEntries(v), {
@@ -76,6 +77,7 @@ describe('parseArgv', () => {
       '--sim': true,
       '--sim-agents': 3,
       '--help': true,
+      '--version': true,
     });
     // The test above names every option in the table.
     assert.deepEqual([...v.keys()].sort(), OPTIONS.map((o) => o.flag).sort());

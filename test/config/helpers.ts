@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ConfigError, loadRegistryConfig } from '../../src/config/index.ts';
+import { loadRegistryConfig, UsageError } from '../../src/config/index.ts';
 import type { RegistryConfig } from '../../src/config/index.ts';
 
 export const DEFAULT_YAML = readFileSync(new URL('../fixtures/default.yaml', import.meta.url), 'utf8');
@@ -29,11 +29,11 @@ export function load(argv: readonly string[], options: LoadOptions = {}): Regist
   return loadRegistryConfig(argv, env, { hostname: options.hostname ?? 'testbox', readFile: memoryFiles(files) });
 }
 
-/** Asserts that `fn` throws a ConfigError with exactly this message (or matching it). */
+/** Asserts that `fn` throws a UsageError with exactly this message (or matching it). */
 export function assertConfigError(fn: () => unknown, message: string | RegExp): void {
   assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.equal(error.name, 'ConfigError');
+    assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
+    assert.equal(error.name, 'UsageError');
     if (typeof message === 'string') assert.equal(error.message, message);
     else assert.match(error.message, message);
     assert.ok(!error.message.includes('\n'), 'message is one line');

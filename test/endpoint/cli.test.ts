@@ -8,6 +8,7 @@ import { main } from '../../sim/cli/main.ts';
 import { type CommandIo, routerCommand } from '../../sim/cli/router-command.ts';
 import type { SimEndpoint } from '../../sim/endpoint/index.ts';
 import { RawSocket } from './helpers.ts';
+import { VERSION } from '../../src/core/version.ts';
 
 function fakeIo() {
   const out: string[] = [];
@@ -35,6 +36,12 @@ describe('ocs-sim command line', () => {
   it('hands swarm to the swarm command: a bad option is exit 2', async () => {
     const { io } = fakeIo();
     assert.equal(await main(['swarm', '--agents', 'lots', '--quiet'], io), 2);
+  });
+
+  it('prints its version with exit 0', async () => {
+    const { io, out } = fakeIo();
+    assert.equal(await main(['--version'], io), 0);
+    assert.deepEqual(out, [`ocs-sim ${VERSION}`]);
   });
 
   it('prints help with exit 0', async () => {

@@ -1,5 +1,5 @@
-// The small parts on their own: the event ring, the history rings, the
-// worker entry, and src/http's freedom from runtime APIs.
+// The small parts on their own: the event ring, the history rings, and
+// src/http's freedom from runtime APIs.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventLog } from '../../src/http/event-log.ts';
 import { TransitionHistory } from '../../src/http/history.ts';
-import worker, { mountWorker, workerFor } from '../../src/http/worker.ts';
 
 describe('EventLog', () => {
   it('numbers events from 1 and keeps the newest `capacity` frames', () => {
@@ -53,16 +52,6 @@ describe('TransitionHistory', () => {
     assert.equal(history.agents, 2);
     assert.deepEqual(history.of('b'), []);
     assert.deepEqual(history.of('a').map((x) => x.at), [1, 3]);
-  });
-});
-
-describe('worker entry', () => {
-  it('answers 503 until an app is mounted, then delegates to it', async () => {
-    assert.equal((await worker.fetch(new Request('http://x/healthz'))).status, 503);
-    const app = { fetch: (request: Request) => new Response(new URL(request.url).pathname) };
-    mountWorker(app);
-    assert.equal(await (await worker.fetch(new Request('http://x/healthz'))).text(), '/healthz');
-    assert.equal(await (await workerFor(app).fetch(new Request('http://x/a'))).text(), '/a');
   });
 });
 

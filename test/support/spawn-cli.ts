@@ -21,7 +21,12 @@ function runtimeArgs(script: string): string[] {
 }
 
 export function runProgram(script: string, args: string[], env: Record<string, string> = {}): Program {
-  const child = spawn(process.execPath, [...runtimeArgs(script), ...args], {
+  return runCommand(process.execPath, [...runtimeArgs(script), ...args], env);
+}
+
+/** Run any command (e.g. `deno serve`), with `env` over this process's environment. */
+export function runCommand(command: string, args: string[], env: Record<string, string> = {}): Program {
+  const child = spawn(command, args, {
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

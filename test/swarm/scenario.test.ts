@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseScenarioText, scenarioFromFlags } from '../../sim/swarm/scenario-args.ts';
-import { DEFAULT_SCENARIO, ScenarioError } from '../../sim/swarm/scenario.ts';
+import { UsageError } from '../../src/config/errors.ts';
+import { DEFAULT_SCENARIO } from '../../sim/swarm/scenario.ts';
 import { parseSwarmArgs } from '../../sim/swarm/cli.ts';
 
 const flags = (...argv: string[]) => parseSwarmArgs(argv);
@@ -72,7 +73,7 @@ describe('swarm scenario', () => {
     for (const [argv, message] of bad) {
       assert.throws(
         () => scenarioFromFlags(flags(...argv), noFile),
-        (err: unknown) => err instanceof ScenarioError && message.test(err.message) && !err.message.includes('\n'),
+        (err: unknown) => err instanceof UsageError && message.test(err.message) && !err.message.includes('\n'),
       );
     }
     assert.throws(() => flags('--agnets', '5'), /Unknown option "--agnets"/);
