@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPTIONS, parseArgv, wantsHelp } from '../../src/config/index.ts';
-import { assertConfigError } from './helpers.ts';
+import { assertUsageError } from './helpers.ts';
 
 describe('parseArgv', () => {
   it('reads every option, string and numeric, in "--flag value" form', () => {
@@ -112,7 +112,7 @@ describe('parseArgv', () => {
   });
 
   it('takes a negative number as a value (and then refuses it)', () => {
-    assertConfigError(() => parseArgv(['--wait-time', '-1']), 'Invalid value for "--wait-time": "-1" must not be negative');
+    assertUsageError(() => parseArgv(['--wait-time', '-1']), 'Invalid value for "--wait-time": "-1" must not be negative');
   });
 
   it('follows Python float() and int() syntax', () => {
@@ -125,7 +125,7 @@ describe('parseArgv', () => {
 
   it('treats "--" as the end of options', () => {
     assert.deepEqual(Object.fromEntries(parseArgv(['--sim', '--'])), { '--sim': true });
-    assertConfigError(() => parseArgv(['--', '--sim']), 'Unexpected argument "--sim"');
+    assertUsageError(() => parseArgv(['--', '--sim']), 'Unexpected argument "--sim"');
   });
 });
 
@@ -152,11 +152,11 @@ describe('parseArgv errors', () => {
     ['flag with a value', ['--sim=yes'], 'Option "--sim" takes no value, got "yes"'],
   ];
   for (const [what, argv, message] of cases) {
-    it(what, () => assertConfigError(() => parseArgv(argv), message));
+    it(what, () => assertUsageError(() => parseArgv(argv), message));
   }
 
   it('appends where the arguments came from', () => {
-    assertConfigError(() => parseArgv(['--nope'], ' (in X)'), 'Unknown option "--nope" (in X)');
+    assertUsageError(() => parseArgv(['--nope'], ' (in X)'), 'Unknown option "--nope" (in X)');
   });
 });
 

@@ -30,7 +30,7 @@ export function load(argv: readonly string[], options: LoadOptions = {}): Regist
 }
 
 /** Asserts that `fn` throws a UsageError with exactly this message (or matching it). */
-export function assertConfigError(fn: () => unknown, message: string | RegExp): void {
+export function assertUsageError(fn: () => unknown, message: string | RegExp): void {
   assert.throws(fn, (error: unknown) => {
     assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
     assert.equal(error.name, 'UsageError');

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelpRequested, helpText, loadRegistryConfig } from '../../src/config/index.ts';
-import { assertConfigError, DEFAULT_YAML, load, memoryFiles, siteYaml } from './helpers.ts';
+import { assertUsageError, DEFAULT_YAML, load, memoryFiles, siteYaml } from './helpers.ts';
 
 describe('loadRegistryConfig with the default site config', () => {
   it('finds the RegistryAgent instance on "localhost" when the host name is not listed', () => {
@@ -202,7 +202,7 @@ describe('environment (as ocs-agent-cli)', () => {
   });
 
   it('names the variable in a bad value', () => {
-    assertConfigError(
+    assertUsageError(
       () => load([], { env: { OCS_CONFIG_DIR: '/cfg', CROSSBAR_TIMEOUT: 'soon' } }),
       'Invalid value for "--crossbar-timeout": "soon" is not an integer (from environment variable CROSSBAR_TIMEOUT)',
     );
@@ -220,11 +220,11 @@ describe('--site none', () => {
   });
 
   it('names everything that is missing', () => {
-    assertConfigError(
+    assertUsageError(
       () => load(['--site', 'none'], { env: {} }),
       'Missing --site-hub, --site-realm, --address-root and --instance-id (needed with --site none)',
     );
-    assertConfigError(
+    assertUsageError(
       () => load(['--site=none', '--site-hub', 'ws://h/ws', '--site-realm', 'r', '--instance-id', 'x'], { env: {} }),
       'Missing --address-root (needed with --site none)',
     );
@@ -247,33 +247,33 @@ describe('site config errors', () => {
   const withFile = (text: string) => ({ files: { '/cfg/default.yaml': text } });
 
   it('needs OCS_CONFIG_DIR unless --site-file is given', () => {
-    assertConfigError(
+    assertUsageError(
       () => load([], { env: {} }),
       'Environment variable OCS_CONFIG_DIR is not set: it must name the directory of "default.yaml" (or pass --site-file PATH, or --site none)',
     );
-    assertConfigError(() => load(['--site', 'lab'], { env: { OCS_CONFIG_DIR: '' } }), /directory of "lab\.yaml"/);
+    assertUsageError(() => load(['--site', 'lab'], { env: { OCS_CONFIG_DIR: '' } }), /directory of "lab\.yaml"/);
   });
 
   it('refuses --site with --site-file', () => {
-    assertConfigError(() => load(['--site', 'lab', '--site-file', '/x.yaml']), 'Pass either --site or --site-file, not both (got --site "lab")');
+    assertUsageError(() => load(['--site', 'lab', '--site-file', '/x.yaml']), 'Pass either --site or --site-file, not both (got --site "lab")');
   });
 
   it('names a file it cannot read', () => {
-    assertConfigError(() => load(['--site', 'nope']), 'Cannot read site config "/cfg/nope.yaml": ENOENT: no such file or directory, open \'/cfg/nope.yaml\'');
+    assertUsageError(() => load(['--site', 'nope']), 'Cannot read site config "/cfg/nope.yaml": ENOENT: no such file or directory, open \'/cfg/nope.yaml\'');
   });
 
   it('names the file and the line of malformed YAML', () => {
-    assertConfigError(() => load([], withFile('hub: {wamp_server: [\nhosts: x\n')), /^Site config "\/cfg\/default\.yaml" is not valid YAML: .*line \d+/);
+    assertUsageError(() => load([], withFile('hub: {wamp_server: [\nhosts: x\n')), /^Site config "\/cfg\/default\.yaml" is not valid YAML: .*line \d+/);
   });
 
   it('refuses a file that is not a mapping or has no hub', () => {
-    assertConfigError(() => load([], withFile('')), 'Site config "/cfg/default.yaml" is not a YAML mapping');
-    assertConfigError(() => load([], withFile('- a\n')), 'Site config "/cfg/default.yaml" is not a YAML mapping');
-    assertConfigError(() => load([], withFile('hosts: {}\n')), 'Site config "/cfg/default.yaml" has no "hub" mapping');
+    assertUsageError(() => load([], withFile('')), 'Site config "/cfg/default.yaml" is not a YAML mapping');
+    assertUsageError(() => load([], withFile('- a\n')), 'Site config "/cfg/default.yaml" is not a YAML mapping');
+    assertUsageError(() => load([], withFile('hosts: {}\n')), 'Site config "/cfg/default.yaml" has no "hub" mapping');
   });
 
   it('names a hub value of the wrong type', () => {
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(siteYaml('  localhost: {}\n', 'wamp_realm: 5'))),
       '"hub.wamp_realm" in "/cfg/default.yaml" must be a string, got 5',
     );
@@ -286,7 +286,7 @@ describe('site config errors', () => {
 `,
       'wamp_server: ws://h/ws\n  wamp_realm: r',
     );
-    assertConfigError(() => load([], withFile(yaml)), 'Missing hub.address_root in "/cfg/default.yaml" (or pass --address-root)');
+    assertUsageError(() => load([], withFile(yaml)), 'Missing hub.address_root in "/cfg/default.yaml" (or pass --address-root)');
     assert.equal(load(['--address-root', 'a'], withFile(yaml)).address, 'a.reg');
   });
 
@@ -297,7 +297,7 @@ describe('site config errors', () => {
 `,
       'address_root: a',
     );
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(yaml)),
       'Missing hub.wamp_server and hub.wamp_realm in "/cfg/default.yaml" (or pass --site-hub and --site-realm)',
     );
@@ -306,15 +306,15 @@ describe('site config errors', () => {
 
   it('names a host that is not there (nor localhost)', () => {
     const yaml = siteYaml(`  other:\n    agent-instances: []\n`);
-    assertConfigError(
+    assertUsageError(
       () => load([], { ...withFile(yaml), hostname: 'box' }),
       'Site config "/cfg/default.yaml" has no entry in "hosts" for "box" (nor for "localhost")',
     );
-    assertConfigError(() => load([], { ...withFile(yaml), hostname: '' }), 'Site config "/cfg/default.yaml" has no entry in "hosts" for "localhost"');
+    assertUsageError(() => load([], { ...withFile(yaml), hostname: '' }), 'Site config "/cfg/default.yaml" has no entry in "hosts" for "localhost"');
   });
 
   it('reports no RegistryAgent instance', () => {
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(onlyHost('[{agent-class: FakeDataAgent, instance-id: f}]'))),
       'No instance of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml"; pass --instance-id',
     );
@@ -322,7 +322,7 @@ describe('site config errors', () => {
 
   it('reports two RegistryAgent instances', () => {
     const yaml = onlyHost('[{agent-class: RegistryAgent, instance-id: r1}, {agent-class: RegistryAgent, instance-id: r2}]');
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(yaml)),
       '2 instances of agent-class "RegistryAgent" on host "localhost" in "/cfg/default.yaml" ("r1", "r2"); pass --instance-id to choose one',
     );
@@ -330,43 +330,43 @@ describe('site config errors', () => {
   });
 
   it('reports an --instance-id that is not on the host', () => {
-    assertConfigError(() => load(['--instance-id', 'fake-data1']), 'No instance "fake-data1" on host "localhost" in "/cfg/default.yaml"');
+    assertUsageError(() => load(['--instance-id', 'fake-data1']), 'No instance "fake-data1" on host "localhost" in "/cfg/default.yaml"');
   });
 
   it('names bad instance arguments and where they came from', () => {
-    assertConfigError(
+    assertUsageError(
       () => load(['--instance-id', 'fake-data-local']),
       'Unknown option "--mode" (in the arguments of instance "fake-data-local" in "/cfg/default.yaml")',
     );
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [--wait-time, x]}]'))),
       'Invalid value for "--wait-time": "x" is not a number (in the arguments of instance "r" in "/cfg/default.yaml")',
     );
   });
 
   it('names malformed host blocks and instances', () => {
-    assertConfigError(() => load([], withFile(siteYaml('  localhost:\n'))), '"hosts.localhost" in "/cfg/default.yaml" must be a mapping');
-    assertConfigError(() => load([], withFile(onlyHost('{}'))), '"hosts.localhost.agent-instances" in "/cfg/default.yaml" must be a list');
-    assertConfigError(
+    assertUsageError(() => load([], withFile(siteYaml('  localhost:\n'))), '"hosts.localhost" in "/cfg/default.yaml" must be a mapping');
+    assertUsageError(() => load([], withFile(onlyHost('{}'))), '"hosts.localhost.agent-instances" in "/cfg/default.yaml" must be a list');
+    assertUsageError(
       () => load([], withFile(onlyHost('[{agent-class: RegistryAgent}]'))),
       '"hosts.localhost.agent-instances[0]" in "/cfg/default.yaml" has no "instance-id"',
     );
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: --sim}]'))),
       '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" must be a list',
     );
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(onlyHost('[{agent-class: RegistryAgent, instance-id: r, arguments: [{a: 1}]}]'))),
       '"hosts.localhost.agent-instances[0].arguments" in "/cfg/default.yaml" may hold only strings, numbers and lists',
     );
-    assertConfigError(
+    assertUsageError(
       () => load([], withFile(siteYaml('  localhost:\n    crossbar_timeout: soon\n    agent-instances: []\n'))),
       '"hosts.localhost.crossbar_timeout" in "/cfg/default.yaml" must be a number of seconds (0 or more), got "soon"',
     );
   });
 
   it('reports command-line errors before reading any file', () => {
-    assertConfigError(() => load(['--wait-time', 'abc'], { env: {} }), 'Invalid value for "--wait-time": "abc" is not a number');
+    assertUsageError(() => load(['--wait-time', 'abc'], { env: {} }), 'Invalid value for "--wait-time": "abc" is not a number');
   });
 });
 
