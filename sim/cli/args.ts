@@ -1,7 +1,8 @@
-// Flags of `ocs-sim router`. Strict: an unknown flag or a bad value is a
-// UsageError (the program prints one line and exits 2).
+// Flags of `ocs-sim router`, read by parseArgs (./flags.ts). Strict: an
+// unknown flag or a bad value is a UsageError (one line, exit 2).
 
 import { UsageError } from '../../src/config/errors.ts';
+import { type FlagSpec, parseFlags } from './flags.ts';
 
 export interface RouterArgs {
   host: string;
@@ -13,51 +14,35 @@ export interface RouterArgs {
   help: boolean;
 }
 
-const VALUE_FLAGS = new Set(['--host', '--port', '--path', '--realm', '--config', '--max-message-bytes']);
+const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  help: { type: 'boolean', short: 'h' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  path: { type: 'string' },
+  realm: { type: 'string' },
+  config: { type: 'string' },
+  'max-message-bytes': { type: 'string' },
+};
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
-  const args: RouterArgs = {
-    host: '127.0.0.1',
-    port: undefined,
-    path: undefined,
-    realm: undefined,
-    config: undefined,
-    maxMessageBytes: undefined,
-    help: false,
+  const flags = parseFlags(argv, ROUTER_FLAGS, 'ocs-sim router');
+  const text = (flag: string) => {
+    const value = flags.get(flag);
+    return typeof value === 'string' ? value : undefined;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      args.help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown argument "${arg}" (see --help)`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`);
-    switch (flag) {
-      case '--host':
-        args.host = value;
-        break;
-      case '--port':
-        args.port = integer(flag, value, 0, 65535);
-        break;
-      case '--path':
-        if (!value.startsWith('/')) throw new UsageError(`--path must start with "/", not "${value}"`);
-        args.path = value;
-        break;
-      case '--realm':
-        args.realm = value;
-        break;
-      case '--config':
-        args.config = value;
-        break;
-      case '--max-message-bytes':
-        args.maxMessageBytes = integer(flag, value, 1024, 2 ** 31);
-        break;
-    }
-  }
+  const port = text('--port');
+  const path = text('--path');
+  const bytes = text('--max-message-bytes');
+  if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with "/", not "${path}"`);
+  const args: RouterArgs = {
+    host: text('--host') ?? '127.0.0.1',
+    port: port === undefined ? undefined : integer('--port', port, 0, 65535),
+    path,
+    realm: text('--realm'),
+    config: text('--config'),
+    maxMessageBytes: bytes === undefined ? undefined : integer('--max-message-bytes', bytes, 1024, 2 ** 31),
+    help: flags.has('--help'),
+  };
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
     throw new UsageError('--path and --realm apply only without --config (the config names its paths and realms)');
   }

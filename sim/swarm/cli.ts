@@ -16,7 +16,8 @@ import { DeliveryProbe } from './probe.ts';
 import { fileLimitWarning, openFilesLimit, type ProcessApi, ProcessMeter } from './readings.ts';
 import { mismatchLines, progressLine, RateSampler, type RunRecord, type SetupFailureRecord, summaryLines, verdictLine, verdictOf } from './report.ts';
 import { RouterWatch } from './router-watch.ts';
-import { SCENARIO_FLAGS, scenarioFromFlags } from './scenario-args.ts';
+import { SCENARIO_FLAG_SPECS, scenarioFromFlags } from './scenario-args.ts';
+import { type FlagSpec, parseFlags } from '../cli/flags.ts';
 import { UsageError } from '../../src/config/errors.ts';
 import { Swarm } from './swarm.ts';
 
@@ -52,8 +53,18 @@ the open-files limit (ulimit -n), run several swarms with different --name.
 Exit code: 0 on a pass, 1 on a fail (mismatches, router lost, agents that
 never joined), 2 on bad options or a setup that failed.`;
 
-const BOOLEAN_FLAGS = new Set(['--in-process', '--quiet', '--no-observer', '--help', '-h']);
-const OTHER_FLAGS = new Set(['--url', '--realm', '--registry', '--json', '--scenario']);
+const SWARM_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  help: { type: 'boolean', short: 'h' },
+  'in-process': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  'no-observer': { type: 'boolean' },
+  url: { type: 'string' },
+  realm: { type: 'string' },
+  registry: { type: 'string' },
+  json: { type: 'string' },
+  scenario: { type: 'string' },
+  ...SCENARIO_FLAG_SPECS,
+};
 
 export interface SwarmIo {
   out: (line: string) => void;
@@ -65,23 +76,10 @@ export interface SwarmIo {
   processApi?: ProcessApi;
 }
 
-/** Split argv into flag -> value; throws UsageError for unknown flags or missing values. */
+/** Split argv into flag -> value ("true" for a boolean); throws UsageError for unknown flags or missing values. */
 export function parseSwarmArgs(argv: readonly string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (BOOLEAN_FLAGS.has(name)) {
-      flags.set(name, 'true');
-      continue;
-    }
-    if (!OTHER_FLAGS.has(name) && !SCENARIO_FLAGS.has(name)) throw new UsageError(`Unknown option "${arg}" (see --help).`);
-    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`Option "${name}" needs a value.`);
-    flags.set(name, value);
-  }
-  return flags;
+  const flags = parseFlags(argv, SWARM_FLAGS, 'ocs-sim swarm');
+  return new Map([...flags].map(([flag, value]) => [flag, value === true ? 'true' : value]));
 }
 
 function runtimeName(): string {
@@ -121,7 +119,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
   let scenario;
   try {
     flags = parseSwarmArgs(argv);
-    if (flags.has('--help') || flags.has('-h')) {
+    if (flags.has('--help')) {
       io.out(SWARM_HELP);
       return 0;
     }

@@ -5,12 +5,18 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../src/config/errors.ts';
 import { DEFAULT_SCENARIO, type Scenario, validateScenario } from './scenario.ts';
+import type { FlagSpec } from '../cli/flags.ts';
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** `--flag` -> Scenario key, for every key. */
 export const SCENARIO_FLAGS: ReadonlyMap<string, keyof Scenario> = new Map(
   (Object.keys(DEFAULT_SCENARIO) as (keyof Scenario)[]).map((key) => [`--${kebab(key)}`, key]),
+);
+
+/** The scenario's flags for parseArgs (sim/cli/flags.ts): every one takes a value. */
+export const SCENARIO_FLAG_SPECS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(
+  (Object.keys(DEFAULT_SCENARIO) as (keyof Scenario)[]).map((key) => [kebab(key), { type: 'string' } as const]),
 );
 
 const KEYS_BY_ANY_SPELLING: ReadonlyMap<string, keyof Scenario> = new Map(

@@ -25,7 +25,11 @@ function fakeIo() {
 
 describe('ocs-sim command line', () => {
   it('rejects a bad flag with one line and exit 2', async () => {
-    for (const argv of [['router', '--bogus'], ['router', '--port', 'x'], ['router', '--path', 'ws'], ['router', '--port']]) {
+    const bad = [['router', '--bogus'], ['router', '--port', 'x'], ['router', '--path', 'ws'], ['router', '--port'], ['router', '--port', '--host', 'h'], [
+      'router',
+      'extra',
+    ], ['router', '--help=yes']];
+    for (const argv of bad) {
       const { io, err } = fakeIo();
       assert.equal(await main(argv, io), 2, argv.join(' '));
       assert.equal(err.length, 1);

@@ -76,8 +76,10 @@ describe('swarm scenario', () => {
         (err: unknown) => err instanceof UsageError && message.test(err.message) && !err.message.includes('\n'),
       );
     }
-    assert.throws(() => flags('--agnets', '5'), /Unknown option "--agnets"/);
-    assert.throws(() => flags('--agents'), /Option "--agents" needs a value/);
+    assert.throws(() => flags('--agnets', '5'), /unknown option "--agnets"/);
+    assert.throws(() => flags('--agents'), /--agents needs a value/);
+    assert.throws(() => flags('--quiet=yes'), /--quiet takes no value/);
+    assert.throws(() => flags('extra'), /unexpected argument "extra"/);
     assert.throws(() => scenarioFromFlags(flags('--scenario', 'f'), () => ({ agentz: 1 })), /Unknown scenario key "agentz" in file "f"/);
     assert.throws(() => parseScenarioText('- 1\n- 2\n', 'file "f"'), /must be a mapping/);
     assert.throws(() => parseScenarioText('a: [', 'file "f"'), /Cannot read scenario file "f"/);
