@@ -1,4 +1,4 @@
-// A TypeScript FakeDataAgent (protocol doc §6, ocs/agents/fake_data/agent.py):
+// A TypeScript FakeDataAgent (docs/ocs-protocol.md §6, ocs/agents/fake_data/agent.py):
 // ops acq, count, set_heartbeat, delay_task (registered in that order, so the
 // heartbeat lists them so), the `false_temperatures` recorded feed, and the
 // same replies and session data. All timing goes through the injected Clock.

@@ -1,7 +1,7 @@
 // crossbar's HTTP bridge: `caller` (POST /call) and `publisher` (POST
 // /publish) paths, each performing the request as one WAMP session held open
 // by the endpoint, with the path's role. Request checks, status codes and
-// body shapes follow crossbar (protocol doc §5.1, §5.2): WAMP errors are 200
+// body shapes follow crossbar (docs/ocs-protocol.md §5.1, §5.2): WAMP errors are 200
 // with {error, args, kwargs}; malformed requests are 400 with the same shape.
 
 import { CallResult, type Kwargs, WampError, type WampSession } from '../../src/wamp/session.ts';

@@ -1,4 +1,4 @@
-// Access control as seen on the wire (protocol doc §8). Only policy "none"
+// Access control as seen on the wire (docs/ocs-protocol.md §8). Only policy "none"
 // is implemented: every caller gets level 1 whatever the password.
 
 export const CredLevel = { BLOCKED: 0, BASIC: 1, ADVANCED: 2, FULL: 3, SUPERUSER: 4 } as const;

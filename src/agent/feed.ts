@@ -1,4 +1,4 @@
-// An agent's feed (Python ocs_feed.Feed, protocol doc §2.2-2.3): topic
+// An agent's feed (Python ocs_feed.Feed, docs/ocs-protocol.md §2.2-2.3): topic
 // `{addr}.feeds.{name}`, published as one positional argument
 // `[message, feed_encoded]`. Recorded feeds buffer samples in Blocks and
 // publish `{block_name: encoded_block}` when the buffer time has passed —

@@ -1,4 +1,4 @@
-// The 1 Hz heartbeat loop (protocol doc §2.4): Twisted LoopingCall(1.0) —
+// The 1 Hz heartbeat loop (docs/ocs-protocol.md §2.4): Twisted LoopingCall(1.0) —
 // first beat at start, then fixed rate; missed beats are skipped, not
 // bunched. One bound callback per loop: nothing is allocated per tick here.
 import type { Clock } from '../core/clock.ts';

@@ -1,4 +1,4 @@
-// The management procedure `{addr}` (protocol doc §2.5, ocs_agent.py:409-494):
+// The management procedure `{addr}` (docs/ocs-protocol.md §2.5, ocs_agent.py:409-494):
 // get_api and its deprecated subsets, for adaptive clients such as OCSClient.
 import { bindArguments, type Signature } from './call-args.ts';
 import type { AccessControlAdvert } from './cred-level.ts';

@@ -1,4 +1,4 @@
-// One run of an operation (Python OpSession, protocol doc §2.8-2.9): status,
+// One run of an operation (Python OpSession, docs/ocs-protocol.md §2.8-2.9): status,
 // messages, data and the op code derived from them. Bodies get it as their
 // first argument and report through it.
 import type { Clock } from '../core/clock.ts';

@@ -1,6 +1,6 @@
 // The agent's operations and the five actions on them (start, stop, abort,
 // wait, status), with Python's decision order and exact reply texts
-// (protocol doc §2.10, ocs_agent.py:774-1061).
+// (docs/ocs-protocol.md §2.10, ocs_agent.py:774-1061).
 import type { Clock } from '../core/clock.ts';
 import { OpCode, ResponseCode } from '../core/op-code.ts';
 import { POLICY_NONE_DETAIL, rejectionMessage } from './cred-level.ts';

@@ -1,4 +1,4 @@
-// The operation procedure `{addr}.ops` (protocol doc §2.6): Python's
+// The operation procedure `{addr}.ops` (docs/ocs-protocol.md §2.6): Python's
 // `_ops_handler(action, op_name, params=None, timeout=None, password=None)`.
 // Accepts every caller's shape: OCSClient `[action, op, params]`, Twisted
 // `[action, op]` + kwargs {params, timeout}, ocs-web `[action, op, []]`.

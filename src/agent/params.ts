@@ -1,4 +1,4 @@
-// The @param prescreen (protocol doc §2.11, ocs_agent.py ParamHandler) as a
+// The @param prescreen (docs/ocs-protocol.md §2.11, ocs_agent.py ParamHandler) as a
 // declarative list instead of stacked Python decorators.
 //
 // ORDER CONVENTION: write the specs in the same order as the Python

@@ -1,4 +1,4 @@
-// Reading one heartbeat event (protocol doc §2.2, §2.4): args[0] is
+// Reading one heartbeat event (docs/ocs-protocol.md §2.2, §2.4): args[0] is
 // [op_codes, feed]. Validation writes into a reused scratch record so that a
 // well-formed heartbeat allocates nothing.
 

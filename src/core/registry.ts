@@ -1,6 +1,6 @@
 // The registry's liveness engine: pure state. It takes `now` (Unix seconds)
 // and returns what changed; the Registry Agent around it does the I/O.
-// Semantics follow the Python RegistryAgent (protocol doc §3) with the fixes
+// Semantics follow the Python RegistryAgent (docs/ocs-protocol.md §3) with the fixes
 // listed in the README's "Differences from the Python registry".
 
 import { AddressIndex } from './address-index.ts';

@@ -1,4 +1,4 @@
-// The agent_operations feed (protocol doc §3.5): one WAMP event per
+// The agent_operations feed (docs/ocs-protocol.md §3.5): one WAMP event per
 // (agent, op), each holding one block named after its field:
 //   [[{field: {block_name: field, data: {field: [code]}, timestamps: [t]}}, feed_encoded]]
 // Published straight from the registry core, not through per-field Block

@@ -1,4 +1,4 @@
-// The Registry Agent (protocol doc §3): an OCS agent whose process `main`
+// The Registry Agent (docs/ocs-protocol.md §3): an OCS agent whose process `main`
 // keeps the table of agents in its session.data, fed by every agent's
 // heartbeat, and which republishes their op codes on `agent_operations`.
 // The liveness rules live in the pure core (src/core); this file wires them

@@ -4,7 +4,7 @@
 export type Args = unknown[];
 export type Kwargs = Record<string, unknown>;
 
-/** crossbar's three match policies (protocol doc §1.5). */
+/** crossbar's three match policies (docs/ocs-protocol.md §1.5). */
 export type MatchPolicy = 'exact' | 'prefix' | 'wildcard';
 
 export interface EventDetails {

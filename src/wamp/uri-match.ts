@@ -1,4 +1,4 @@
-// crossbar's URI rules (protocol doc §1.5): how a subscription or registration
+// crossbar's URI rules (docs/ocs-protocol.md §1.5): how a subscription or registration
 // pattern matches a concrete URI, and which URIs are valid at all. crossbar's
 // default URI check is "loose": a component is any run of characters other
 // than whitespace, '.' and '#'.

@@ -1,5 +1,5 @@
 // Model-based property test: random command sequences run against a tiny
-// reference model written from the protocol doc (§3) and against the core.
+// reference model written from docs/ocs-protocol.md (§3) and against the core.
 // Replay a failure with FC_SEED=<seed> (and FC_PATH=<path> to shrink straight to it).
 
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // crossbar's HTTP bridge on the endpoint: POST /call, POST /publish, GET /info,
-// with the status codes and body shapes of protocol doc §5.
+// with the status codes and body shapes of docs/ocs-protocol.md §5.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

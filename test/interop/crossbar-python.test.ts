@@ -77,7 +77,7 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     site?.cleanup();
   });
 
-  it('OCSClient against the TypeScript registry: protocol doc §10 items 1, 3, 12-18, 20, 21', async () => {
+  it('OCSClient against the TypeScript registry: docs/ocs-protocol.md §10 items 1, 3, 12-18, 20, 21', async () => {
     const result = await runPython(site, [`${PY}registry_checklist.py`, 'registry']);
     assert.equal(result.code, 0, result.stderr);
     const r = JSON.parse(result.stdout.trim().split('\n').at(-1) as string);

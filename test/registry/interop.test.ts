@@ -1,5 +1,5 @@
 // deno-lint-ignore-file no-explicit-any -- JSON bodies and replies are read loosely in tests
-// The interop checklist of protocol doc §10 (items 1 and 3-21), against the
+// The interop checklist of docs/ocs-protocol.md §10 (items 1 and 3-21), against the
 // TypeScript Registry Agent on the in-process router with TypeScript
 // FakeDataAgents, every message round-tripped through JSON.
 

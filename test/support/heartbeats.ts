@@ -1,4 +1,4 @@
-// Building heartbeat events as agents put them on the wire (protocol doc §2.4).
+// Building heartbeat events as agents put them on the wire (docs/ocs-protocol.md §2.4).
 
 export const ROOT = 'observatory';
 

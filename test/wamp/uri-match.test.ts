@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isValidPattern, isValidUri, uriMatches } from '../../src/wamp/uri-match.ts';
 import type { MatchPolicy } from '../../src/wamp/session.ts';
 
-// [pattern, match, uri, expected] — protocol doc §1.5.
+// [pattern, match, uri, expected] — docs/ocs-protocol.md §1.5.
 const RULES: Array<[string, MatchPolicy, string, boolean]> = [
   ['observatory.registry', 'exact', 'observatory.registry', true],
   ['observatory.registry', 'exact', 'observatory.registry.ops', false],
