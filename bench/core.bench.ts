@@ -17,6 +17,7 @@ interface SizeResult {
   ingestPerSec: number;
   expiryMsPerRegistrySecond: number;
   expiredPerRegistrySecond: number;
+  suspectedPerRegistrySecond: number;
   tableReadNs: number;
   tableJsonMs: number;
   heapBytesPerAgent: number | null;
@@ -105,8 +106,11 @@ function ingestRate(n: number): number {
   return median(rounds);
 }
 
-/** Registry time in 50 ms sweeps; 1% of agents fall silent each second and come back 10 s later. */
-function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number } {
+/**
+ * Registry time in 50 ms sweeps; 1% of agents fall silent each second and
+ * come back 10 s later. Each silent agent is swept twice: suspect at 3 s, expired at 5 s.
+ */
+function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number; suspectedPerSecond: number } {
   const events = Array.from({ length: n }, (_, i) => event(i, 0));
   const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
   const silentUntil = new Float64Array(n);
@@ -115,6 +119,7 @@ function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number 
   const warmup = 10;
   let sweepMs = 0;
   let expired = 0;
+  let suspected = 0;
   let now = T0;
   for (let s = 0; s < seconds; s++) {
     const toSilence = Math.round(n * 0.01);
@@ -129,11 +134,15 @@ function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number 
       const changes = registry.expire(now);
       if (s >= warmup) {
         sweepMs += performance.now() - start;
-        expired += changes.length;
+        for (const c of changes) {
+          if (c.expired) expired++;
+          else if (c.suspected) suspected++;
+        }
       }
     }
   }
-  return { msPerSecond: sweepMs / (seconds - warmup), expiredPerSecond: expired / (seconds - warmup) };
+  const span = seconds - warmup;
+  return { msPerSecond: sweepMs / span, expiredPerSecond: expired / span, suspectedPerSecond: suspected / span };
 }
 
 function tableCosts(n: number): { readNs: number; jsonMs: number } {
@@ -193,6 +202,7 @@ for (const n of sizes) {
     ingestPerSec: ingest,
     expiryMsPerRegistrySecond: expiry.msPerSecond,
     expiredPerRegistrySecond: expiry.expiredPerSecond,
+    suspectedPerRegistrySecond: expiry.suspectedPerSecond,
     tableReadNs: table.readNs,
     tableJsonMs: table.jsonMs,
     heapBytesPerAgent: heap,
@@ -200,7 +210,9 @@ for (const n of sizes) {
   results.push(r);
   console.log(
     `${runtimeName()} ${String(n).padStart(6)} agents: ingest ${(ingest / 1e6).toFixed(2)}M heartbeats/s` +
-      ` | expiry ${expiry.msPerSecond.toFixed(3)} ms per registry-second (${expiry.expiredPerSecond.toFixed(0)} expired/s)` +
+      ` | expiry ${expiry.msPerSecond.toFixed(3)} ms per registry-second (${expiry.expiredPerSecond.toFixed(0)} expired/s, ${
+        expiry.suspectedPerSecond.toFixed(0)
+      } suspect/s)` +
       ` | table read ${table.readNs.toFixed(1)} ns, JSON ${table.jsonMs.toFixed(2)} ms` +
       ` | heap ${heap === null ? 'n/a' : `${heap.toFixed(0)} B`}/agent`,
   );

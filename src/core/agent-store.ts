@@ -6,16 +6,34 @@
 
 import { capacityFor, grown } from './grown.ts';
 
-const DOUBLES = 5; // firstSeen, lastTransition, lastInterval, meanInterval, jitter
+const DOUBLES = 6; // firstSeen, lastTransition, lastInterval, meanInterval, jitter, listenedAt
 export const FIRST_SEEN = 0;
 export const LAST_TRANSITION = 1;
 export const LAST_INTERVAL = 2;
 export const MEAN_INTERVAL = 3;
 export const JITTER = 4;
+/** The registry's listening clock when the agent was last heard (or given a grace): its silence counts from there. */
+export const LISTENED_AT = 5;
+
+/** Bits of `flags`: why an agent is suspect, and whether it flaps. */
+export const SUSPECT_LATE = 1;
+export const SUSPECT_LEFT = 2;
+export const SUSPECT = SUSPECT_LATE | SUSPECT_LEFT;
+export const FLAPPING = 4;
 
 export class AgentStore {
   doubles = new Float64Array(0);
   restarts = new Uint32Array(0);
+  /** SUSPECT_LATE | SUSPECT_LEFT | FLAPPING bits per agent. */
+  flags = new Uint8Array(0);
+  /** Each agent's timeout, as an index into `timeouts` (one byte, not a double per agent). */
+  timeoutIds = new Uint8Array(0);
+  /** The distinct timeouts: [0] the registry's, then those of configured classes. */
+  timeouts: readonly number[] = [5];
+  /** Since when each suspect agent is suspect (few agents, usually). */
+  readonly suspectSince = new Map<number, number>();
+  /** Why a flapping agent is flagged, e.g. "4 revivals, 1 restart in 600 s". */
+  readonly flapReasons = new Map<number, string>();
   /** Feed session_id of each agent's process (the agent keeps only its hash). */
   readonly sessionIds: (string | null)[] = [];
   /** Live codes of agents with more than 13 ops (they do not fit one packed number). */
@@ -29,6 +47,8 @@ export class AgentStore {
     const length = capacityFor(index);
     this.doubles = grown(this.doubles, length * DOUBLES, Number.NaN);
     this.restarts = grown(this.restarts, length);
+    this.flags = grown(this.flags, length);
+    this.timeoutIds = grown(this.timeoutIds, length);
   }
 
   get(index: number, slot: number): number {

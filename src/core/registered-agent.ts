@@ -7,7 +7,7 @@
 // AgentStore, which serialization never sees. One small object per agent
 // keeps memory and the heartbeat's cache misses low.
 
-import { type AgentStore, FIRST_SEEN, JITTER, LAST_INTERVAL, LAST_TRANSITION, MEAN_INTERVAL } from './agent-store.ts';
+import { type AgentStore, FIRST_SEEN, FLAPPING, JITTER, LAST_INTERVAL, LAST_TRANSITION, MEAN_INTERVAL, SUSPECT, SUSPECT_LATE } from './agent-store.ts';
 import { fnv1a } from './string-hash.ts';
 
 /** Exactly the Python encoded() keys, in Python's order. */
@@ -78,7 +78,7 @@ export class RegisteredAgent implements EncodedAgent {
   get firstSeen(): number {
     return this.#store.get(this.#index, FIRST_SEEN);
   }
-  /** Registry time of the last join, revive, expiry, restart or op change. */
+  /** Registry time of the last join, revive, expiry, restart, op change, or suspect or flapping mark. */
   get lastTransition(): number {
     return this.#store.get(this.#index, LAST_TRANSITION);
   }
@@ -107,6 +107,28 @@ export class RegisteredAgent implements EncodedAgent {
     return this.#store.get(this.#index, JITTER);
   }
 
+  /** Seconds of silence after which this agent expires: its class's timeout, else the registry's. */
+  get timeout(): number {
+    const store = this.#store;
+    return store.timeouts[store.timeoutIds[this.#index] as number] as number;
+  }
+  /** Why the agent is suspect: its heartbeat is late, or its WAMP session left; null when it is not. */
+  get suspect(): SuspectReason | null {
+    const flags = this.#store.flags[this.#index] as number;
+    return (flags & SUSPECT) === 0 ? null : (flags & SUSPECT_LATE) !== 0 ? 'late' : 'left';
+  }
+  /** Since when it is suspect (NaN when it is not). */
+  get suspectSince(): number {
+    return this.#store.suspectSince.get(this.#index) ?? Number.NaN;
+  }
+  get flapping(): boolean {
+    return ((this.#store.flags[this.#index] as number) & FLAPPING) !== 0;
+  }
+  /** Why it is flagged flapping, e.g. "4 revivals, 1 restart in 600 s"; null when it is not. */
+  get flapReason(): string | null {
+    return this.flapping ? (this.#store.flapReasons.get(this.#index) ?? null) : null;
+  }
+
   /** The code of op `i` as reported now: live, or EXPIRED. */
   codeAt(i: number): number {
     if (this.expired) return 7;
@@ -114,25 +136,62 @@ export class RegisteredAgent implements EncodedAgent {
     return big ? (big[i] ?? 1) : unpackCode(this.#codes, this.#opNames.length, i);
   }
 
-  heard(now: number): void {
+  /** A heartbeat at `now`; returns the mean interval after it (NaN until known). */
+  heard(now: number): number {
     const interval = now - this.last_updated;
     this.last_updated = now;
     this.#heartbeats++;
-    // The gap spent expired is not a heartbeat interval.
-    if (this.expired) return;
     const store = this.#store;
     const i = this.#index;
-    store.set(i, LAST_INTERVAL, interval);
     const mean = store.get(i, MEAN_INTERVAL);
+    // The gap spent expired is not a heartbeat interval.
+    if (this.expired) return mean;
+    store.set(i, LAST_INTERVAL, interval);
     if (mean !== mean) {
       store.set(i, MEAN_INTERVAL, interval);
       store.set(i, JITTER, 0);
-    } else {
-      // Smoothing over ~10 heartbeats: a recent picture that one late beat does not swamp.
-      const jitter = store.get(i, JITTER);
-      store.set(i, JITTER, jitter + SMOOTHING * (Math.abs(interval - mean) - jitter));
-      store.set(i, MEAN_INTERVAL, mean + SMOOTHING * (interval - mean));
+      return interval;
     }
+    // Smoothing over ~10 heartbeats: a recent picture that one late beat does not swamp.
+    const jitter = store.get(i, JITTER);
+    store.set(i, JITTER, jitter + SMOOTHING * (Math.abs(interval - mean) - jitter));
+    const next = mean + SMOOTHING * (interval - mean);
+    store.set(i, MEAN_INTERVAL, next);
+    return next;
+  }
+
+  /** Its timeout changed (join, or a restart as another class): `id` indexes the store's `timeouts`. */
+  useTimeout(id: number): void {
+    this.#store.timeoutIds[this.#index] = id;
+  }
+
+  /** Mark suspect (`bit`: SUSPECT_LATE or SUSPECT_LEFT) since `since`; false if it already was. */
+  suspected(bit: number, since: number, now: number): boolean {
+    const flags = this.#store.flags[this.#index] as number;
+    this.#store.flags[this.#index] = flags | bit;
+    if ((flags & SUSPECT) !== 0) return false;
+    this.#store.suspectSince.set(this.#index, since);
+    this.#store.set(this.#index, LAST_TRANSITION, now);
+    return true;
+  }
+
+  /** Heard again, or expired: no longer suspect. True if it was. */
+  unsuspected(now: number): boolean {
+    const flags = this.#store.flags[this.#index] as number;
+    if ((flags & SUSPECT) === 0) return false;
+    this.#store.flags[this.#index] = flags & ~SUSPECT;
+    this.#store.suspectSince.delete(this.#index);
+    this.#store.set(this.#index, LAST_TRANSITION, now);
+    return true;
+  }
+
+  /** Flag or unflag flapping, with the reason. */
+  setFlapping(reason: string | null, now: number): void {
+    const flags = this.#store.flags[this.#index] as number;
+    this.#store.flags[this.#index] = reason === null ? flags & ~FLAPPING : flags | FLAPPING;
+    if (reason === null) this.#store.flapReasons.delete(this.#index);
+    else this.#store.flapReasons.set(this.#index, reason);
+    this.#store.set(this.#index, LAST_TRANSITION, now);
   }
 
   /** New live ops: `packed` from packCodes, `opCodes` the (possibly shared, never mutated) entry object. */
@@ -184,6 +243,8 @@ export class RegisteredAgent implements EncodedAgent {
 }
 
 const SMOOTHING = 0.1;
+
+export type SuspectReason = 'late' | 'left';
 
 /** Up to 13 codes of 1..8 fit exactly in a double, 4 bits each; NaN beyond. */
 export function packCodes(codes: readonly number[], count: number): number {

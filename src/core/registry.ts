@@ -4,9 +4,10 @@
 // listed in the README's "Differences from the Python registry".
 
 import { AddressIndex } from './address-index.ts';
-import { AgentStore } from './agent-store.ts';
+import { AgentStore, LISTENED_AT, SUSPECT, SUSPECT_LATE, SUSPECT_LEFT } from './agent-store.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
+import { DEFAULT_FLAP_RULE, FlapDetector, type FlapKind, type FlapRule } from './flapping.ts';
 import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem, readFeed, readOpCodes, topicMismatch } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
 import { describeValue, reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
@@ -18,6 +19,18 @@ export interface RegistryOptions {
   addressRoot: string;
   /** Seconds of silence after which an agent is expired (Python: 5.0). */
   agentTimeout?: number;
+  /** Timeouts of some agent classes, e.g. {AggregatorAgent: 30}; the others use agentTimeout. */
+  classTimeouts?: Readonly<Record<string, number>>;
+  /**
+   * An agent is suspect once its next heartbeat is late by more than this many
+   * of its own mean intervals (default 2: silent for 3 intervals, at least
+   * `suspectMinSeconds`); Infinity: never. Suspect is ours, not OCS's: session.data does not show it.
+   */
+  suspectAfter?: number;
+  /** The shortest silence that makes an agent suspect (default 1 s), whatever its interval. */
+  suspectMinSeconds?: number;
+  /** Flapping: more than `limit` revivals or restarts within `window` seconds (default 3 in 600). */
+  flapping?: FlapRule;
   /** New addresses beyond this are refused; known agents keep working. */
   maxAgents?: number;
   maxOpsPerAgent?: number;
@@ -34,6 +47,14 @@ export interface AgentChange {
   readonly expired: boolean;
   /** The op set or a live code changed. */
   readonly opsChanged: boolean;
+  /** It became suspect (its heartbeat is late, or its session left): see agent.suspect. */
+  readonly suspected: boolean;
+  /** It was suspect and was heard again (or expired). */
+  readonly unsuspected: boolean;
+  /** It was just flagged flapping: see agent.flapReason. */
+  readonly startedFlapping: boolean;
+  /** It was flapping and has settled. */
+  readonly stoppedFlapping: boolean;
   /** Ops gone from the heartbeat: reported once as EXPIRED, then forgotten. */
   readonly vanishedOps: readonly string[];
   /** The address whose agent_operations fields this agent would share (faker-1 / faker_1); set on join. */
@@ -48,6 +69,10 @@ export interface RegistryCounters {
   revived: number;
   expired: number;
   restarts: number;
+  /** Times an agent became suspect. */
+  suspected: number;
+  /** Times an agent was flagged flapping. */
+  flapping: number;
   fieldCollisions: number;
   rejected: Record<RejectionReason, number>;
 }
@@ -60,8 +85,16 @@ const EXPIRED_KEY = -1;
 export class Registry implements RegistryView {
   readonly addressRoot: string;
   readonly agentTimeout: number;
+  readonly classTimeouts: Readonly<Record<string, number>>;
+  readonly suspectAfter: number;
+  readonly suspectMinSeconds: number;
   readonly maxAgents: number;
   readonly counters: RegistryCounters;
+  readonly flaps: FlapDetector;
+  /** 1 + suspectAfter: the silence, in mean intervals, that makes an agent suspect. */
+  readonly #suspectFactor: number;
+  /** Class name -> index into the store's `timeouts`. */
+  readonly #classTimeouts = new Map<string, number>();
   readonly #limits: HeartbeatLimits;
   /** Agent numbers by address: the heartbeat's lookup (see address-index.ts). */
   readonly #index = new AddressIndex();
@@ -97,17 +130,31 @@ export class Registry implements RegistryView {
    */
   #deafSeconds = 0;
   #deafSince = Number.NaN;
+  #suspectCount = 0;
 
   constructor(options: RegistryOptions) {
     this.addressRoot = options.addressRoot;
     this.agentTimeout = options.agentTimeout ?? 5;
     this.maxAgents = options.maxAgents ?? 100_000;
     if (!(this.agentTimeout > 0)) throw new RangeError(`Agent timeout must be positive, got ${this.agentTimeout}`);
+    this.classTimeouts = Object.freeze({ ...options.classTimeouts });
+    const timeouts = [this.agentTimeout];
+    for (const [name, seconds] of Object.entries(this.classTimeouts)) {
+      if (!(seconds > 0)) throw new RangeError(`Timeout of agent class "${name}" must be positive, got ${seconds}`);
+      if (timeouts.length > 255) throw new RangeError('At most 255 agent classes may have their own timeout');
+      this.#classTimeouts.set(name, timeouts.push(seconds) - 1);
+    }
+    this.#store.timeouts = timeouts;
+    this.suspectAfter = options.suspectAfter ?? 2;
+    this.suspectMinSeconds = options.suspectMinSeconds ?? 1;
+    if (!(this.suspectAfter >= 0)) throw new RangeError(`Suspect threshold must be at least 0 intervals, got ${this.suspectAfter}`);
+    this.#suspectFactor = 1 + this.suspectAfter;
+    this.flaps = new FlapDetector(options.flapping ?? DEFAULT_FLAP_RULE);
     this.#limits = { ...DEFAULT_LIMITS, addressRoot: options.addressRoot, maxOps: options.maxOpsPerAgent ?? 1000 };
-    this.#wheel = new DeadlineWheel(this.agentTimeout);
+    this.#wheel = new DeadlineWheel(Math.max(...timeouts));
     const rejected = {} as Record<RejectionReason, number>;
     for (const reason of REJECTION_REASONS) rejected[reason] = 0;
-    this.counters = { heartbeats: 0, joined: 0, revived: 0, expired: 0, restarts: 0, fieldCollisions: 0, rejected };
+    this.counters = { heartbeats: 0, joined: 0, revived: 0, expired: 0, restarts: 0, suspected: 0, flapping: 0, fieldCollisions: 0, rejected };
   }
 
   get size(): number {
@@ -116,6 +163,25 @@ export class Registry implements RegistryView {
 
   get expiredCount(): number {
     return this.#expiredCount;
+  }
+
+  /** Live agents that are suspect now. */
+  get suspectCount(): number {
+    return this.#suspectCount;
+  }
+
+  /** Agents flagged flapping now. */
+  get flappingCount(): number {
+    return this.flaps.flapping;
+  }
+
+  /** The timeout of agents of this class. */
+  timeoutOf(agentClass: string | null): number {
+    return this.#store.timeouts[this.#timeoutId(agentClass)] as number;
+  }
+
+  #timeoutId(agentClass: string | null): number {
+    return (agentClass === null ? undefined : this.#classTimeouts.get(agentClass)) ?? 0;
   }
 
   get(address: string): RegisteredAgent | undefined {
@@ -157,33 +223,56 @@ export class Registry implements RegistryView {
     if (opsProblem) return this.#rejected(opsProblem);
     if (!agent) return this.#join(now);
 
-    agent.heard(now);
+    const mean = agent.heard(now);
     this.counters.heartbeats++;
-    this.#wheel.schedule(agent.index, this.listeningTime(now) + this.agentTimeout);
+    const index = agent.index;
+    const store = this.#store;
+    const listened = this.listeningTime(now);
+    this.#schedule(index, listened, mean, listened + (store.timeouts[store.timeoutIds[index] as number] as number));
     // Session ids are compared by hash: the agent's own string is a cache miss
     // at 10k agents. Equal hashes of different ids (1 in 2^32) miss a restart.
     const session = hb.sessionId === null ? Number.NaN : fnv1a(hb.sessionId);
     const restarted = agent.isOtherSession(session);
     const wasExpired = agent.expired;
-    if (!restarted && !wasExpired && hb.sameCodes) return null;
+    const wasSuspect = ((store.flags[index] as number) & SUSPECT) !== 0;
+    if (!restarted && !wasExpired && !wasSuspect && hb.sameCodes) return null;
 
     // Something changed: the slow path may allocate.
     // An expired agent's old ops were already reported as EXPIRED.
     const vanished = hb.sameNames || wasExpired ? NONE : vanishedOps(agent.opNames, hb);
     const opsChanged = !hb.sameCodes;
     if (opsChanged || wasExpired) this.#setOps(agent, now);
+    const unsuspected = wasSuspect && this.#unsuspect(agent, now);
+    let startedFlapping = false;
     if (wasExpired) {
       agent.revive(now);
       this.#expiredCount--;
       this.counters.revived++;
+      startedFlapping = this.#flapped(agent, 'revival', now);
     }
     if (restarted) {
       agent.restarted(hb.sessionId as string, hb.agentClass && this.#className(hb.agentClass), now);
       this.counters.restarts++;
+      this.#retime(agent, now, mean);
+      startedFlapping = this.#flapped(agent, 'restart', now) || startedFlapping;
     } else if (!agent.hasSession && hb.sessionId !== null) {
       agent.adoptSession(hb.sessionId);
     }
-    return change(agent, now, false, wasExpired, restarted, false, opsChanged, vanished, null);
+    return change(agent, now, { revived: wasExpired, restarted, opsChanged, vanishedOps: vanished, unsuspected, startedFlapping });
+  }
+
+  /**
+   * Make a live agent suspect at once: its WAMP session left the router
+   * (meta API). A leave is not a death (agents rejoin), so it does not
+   * expire any sooner; its next heartbeat clears it. Null if nothing changed.
+   */
+  suspect(address: string, now: number): AgentChange | null {
+    const agent = this.get(address);
+    if (agent === undefined || agent.expired) return null;
+    if (!agent.suspected(SUSPECT_LEFT, now, now)) return null;
+    this.#suspectCount++;
+    this.counters.suspected++;
+    return change(agent, now, { suspected: true });
   }
 
   /**
@@ -233,29 +322,97 @@ export class Registry implements RegistryView {
    * `last_updated` is untouched: it still says when each agent was last heard.
    */
   grace(now: number): void {
-    const deadline = this.listeningTime(now) + this.agentTimeout;
+    const store = this.#store;
+    const listened = this.listeningTime(now);
     for (const agent of this.#byIndex) {
-      if (!agent.expired && this.#wheel.deadline(agent.index) < deadline) this.#wheel.schedule(agent.index, deadline);
+      if (agent.expired) continue;
+      const i = agent.index;
+      // Its silence counts from the grace, as if heard then (last_updated says when it really was).
+      const from = Math.max(store.get(i, LISTENED_AT), listened);
+      store.set(i, LISTENED_AT, from);
+      const expiresAt = from + agent.timeout;
+      const next = (store.flags[i] as number) & SUSPECT ? expiresAt : this.#nextDeadline(from, agent.meanInterval, expiresAt);
+      if (this.#wheel.deadline(i) < next) this.#wheel.schedule(i, next);
     }
   }
 
   /**
-   * Expire every agent silent for more than the timeout of listening time at
-   * `now`; nobody while deaf. `time_expired` is the wall time its silence
-   * crossed the timeout.
+   * Expire every agent silent for more than its timeout of listening time at
+   * `now` (nobody while deaf; `time_expired` is the wall time its silence
+   * crossed the timeout); mark suspect those whose heartbeat is late; unflag
+   * agents that stopped flapping.
    */
   expire(now: number): readonly AgentChange[] {
     if (!this.listening) return NONE_CHANGES;
     let changes: AgentChange[] | undefined;
     const deaf = this.#deafSeconds;
+    const store = this.#store;
     this.#wheel.sweep(now - deaf, (index) => {
       const agent = this.#byIndex[index] as RegisteredAgent;
-      agent.expire(this.#wheel.deadline(index) + deaf, now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
+      const expiresAt = store.get(index, LISTENED_AT) + agent.timeout;
+      if (!(now - deaf > expiresAt)) {
+        // The suspect deadline: late, but not yet expired.
+        const since = this.#wheel.deadline(index) + deaf;
+        this.#wheel.schedule(index, expiresAt);
+        if (!agent.suspected(SUSPECT_LATE, since, now)) return;
+        this.#suspectCount++;
+        this.counters.suspected++;
+        (changes ??= []).push(change(agent, now, { suspected: true }));
+        return;
+      }
+      const unsuspected = this.#unsuspect(agent, now);
+      agent.expire(expiresAt + deaf, now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
       this.#expiredCount++;
       this.counters.expired++;
-      (changes ??= []).push(change(agent, now, false, false, false, true, false, NONE, null));
+      (changes ??= []).push(change(agent, now, { expired: true, unsuspected }));
     });
+    if (this.flaps.flapping > 0) {
+      for (const index of this.flaps.settle(now)) {
+        const agent = this.#byIndex[index] as RegisteredAgent;
+        agent.setFlapping(null, now);
+        (changes ??= []).push(change(agent, now, { stoppedFlapping: true }));
+      }
+    }
     return changes ?? NONE_CHANGES;
+  }
+
+  /**
+   * Agent `index` was heard at `listened` (listening clock): put it in the
+   * wheel at its suspect deadline, or at `expiresAt` when that comes first.
+   */
+  #schedule(index: number, listened: number, mean: number, expiresAt: number): void {
+    this.#store.set(index, LISTENED_AT, listened);
+    this.#wheel.schedule(index, this.#nextDeadline(listened, mean, expiresAt));
+  }
+
+  /** The suspect deadline of an agent heard at `now` (listening clock), or `expiresAt` if that comes first or its interval is not known. */
+  #nextDeadline(now: number, mean: number, expiresAt: number): number {
+    const suspectAt = now + Math.max(mean * this.#suspectFactor, this.suspectMinSeconds); // NaN while the interval is unknown
+    return suspectAt < expiresAt ? suspectAt : expiresAt;
+  }
+
+  /** Its class may have changed (a restart): take that class's timeout from now on. */
+  #retime(agent: RegisteredAgent, now: number, mean: number): void {
+    const id = this.#timeoutId(agent.agent_class);
+    if (id === this.#store.timeoutIds[agent.index]) return;
+    agent.useTimeout(id);
+    const listened = this.listeningTime(now);
+    this.#schedule(agent.index, listened, mean, listened + agent.timeout);
+  }
+
+  #unsuspect(agent: RegisteredAgent, now: number): boolean {
+    if (!agent.unsuspected(now)) return false;
+    this.#suspectCount--;
+    return true;
+  }
+
+  /** A revival or restart: true when it makes the agent flapping. */
+  #flapped(agent: RegisteredAgent, kind: FlapKind, now: number): boolean {
+    const reason = this.flaps.record(agent.index, kind, now);
+    if (reason === null) return false;
+    agent.setFlapping(reason, now);
+    this.counters.flapping++;
+    return true;
   }
 
   #join(now: number): IngestResult {
@@ -273,10 +430,12 @@ export class Registry implements RegistryView {
     this.#index.add(agent.agent_address, agent.index);
     this.#byIndex.push(agent);
     this.#table[agent.agent_address] = agent;
-    this.#wheel.schedule(agent.index, this.listeningTime(now) + this.agentTimeout);
+    agent.useTimeout(this.#timeoutId(agentClass));
+    const listened = this.listeningTime(now);
+    this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
     this.counters.heartbeats++;
     this.counters.joined++;
-    return change(agent, now, true, false, false, false, hb.opCount > 0, NONE, owner);
+    return change(agent, now, { joined: true, opsChanged: hb.opCount > 0, collidesWith: owner });
   }
 
   /** Adopt the heartbeat's ops (in the scratch record) as the agent's live ops. */
@@ -364,16 +523,24 @@ function vanishedOps(previous: readonly string[], hb: HeartbeatScratch): readonl
   return gone.length ? gone : NONE;
 }
 
-function change(
-  agent: RegisteredAgent,
-  at: number,
-  joined: boolean,
-  revived: boolean,
-  restarted: boolean,
-  expired: boolean,
-  opsChanged: boolean,
-  vanishedOps: readonly string[],
-  collidesWith: string | null,
-): AgentChange {
-  return { kind: 'changed', agent, at, joined, revived, restarted, expired, opsChanged, vanishedOps, collidesWith };
+type ChangeFlags = Partial<Omit<AgentChange, 'kind' | 'agent' | 'at'>>;
+
+/** A change with every flag false unless given (always the same shape, in the same order). */
+function change(agent: RegisteredAgent, at: number, c: ChangeFlags): AgentChange {
+  return {
+    kind: 'changed',
+    agent,
+    at,
+    joined: c.joined ?? false,
+    revived: c.revived ?? false,
+    restarted: c.restarted ?? false,
+    expired: c.expired ?? false,
+    suspected: c.suspected ?? false,
+    unsuspected: c.unsuspected ?? false,
+    startedFlapping: c.startedFlapping ?? false,
+    stoppedFlapping: c.stoppedFlapping ?? false,
+    opsChanged: c.opsChanged ?? false,
+    vanishedOps: c.vanishedOps ?? NONE,
+    collidesWith: c.collidesWith ?? null,
+  };
 }

@@ -25,6 +25,11 @@ export type ReadonlyAgent = Readonly<
     | 'meanInterval'
     | 'intervalJitter'
     | 'codeAt'
+    | 'timeout'
+    | 'suspect'
+    | 'suspectSince'
+    | 'flapping'
+    | 'flapReason'
   >
 >;
 
@@ -32,9 +37,14 @@ export type ReadonlyAgent = Readonly<
 export interface RegistryView {
   readonly addressRoot: string;
   readonly agentTimeout: number;
+  readonly classTimeouts: Readonly<Record<string, number>>;
+  readonly suspectAfter: number;
   readonly maxAgents: number;
   readonly size: number;
   readonly expiredCount: number;
+  readonly suspectCount: number;
+  readonly flappingCount: number;
+  timeoutOf(agentClass: string | null): number;
   readonly counters: Readonly<RegistryCounters>;
   get(address: string): ReadonlyAgent | undefined;
   /** Every agent ever seen, in join order. */

@@ -1,0 +1,76 @@
+// Flapping: an agent that comes back (a revival after an expiry) or restarts
+// (a new process) more than `limit` times within `window` seconds. Only
+// agents that had such a transition have a record, holding at most `limit`+1
+// times; a flagged agent settles once at most half the limit is left in the
+// window (hysteresis, so it does not flag and unflag on every transition).
+
+export type FlapKind = 'revival' | 'restart';
+
+export interface FlapRule {
+  /** More transitions than this within the window is flapping. */
+  readonly limit: number;
+  /** Seconds. */
+  readonly window: number;
+}
+
+export const DEFAULT_FLAP_RULE: FlapRule = { limit: 3, window: 600 };
+
+interface Flap {
+  readonly at: number;
+  readonly kind: FlapKind;
+}
+
+export class FlapDetector {
+  readonly rule: FlapRule;
+  /** Agent index -> its recent transitions, oldest first. */
+  readonly #recent = new Map<number, Flap[]>();
+  readonly #flapping = new Set<number>();
+
+  constructor(rule: FlapRule = DEFAULT_FLAP_RULE) {
+    if (!(Number.isInteger(rule.limit) && rule.limit >= 1)) throw new RangeError(`Flapping limit must be a positive integer, got ${rule.limit}`);
+    if (!(rule.window > 0)) throw new RangeError(`Flapping window must be positive, got ${rule.window}`);
+    this.rule = rule;
+  }
+
+  /** Agents flagged now. */
+  get flapping(): number {
+    return this.#flapping.size;
+  }
+
+  /** One transition of agent `index`: the reason when this makes it flap (and it did not already), else null. */
+  record(index: number, kind: FlapKind, now: number): string | null {
+    let recent = this.#recent.get(index);
+    if (recent === undefined) this.#recent.set(index, recent = []);
+    recent.push({ at: now, kind });
+    if (recent.length > this.rule.limit + 1) recent.shift();
+    const inWindow = this.#inWindow(recent, now);
+    if (this.#flapping.has(index) || inWindow.length <= this.rule.limit) return null;
+    this.#flapping.add(index);
+    return reason(inWindow, this.rule.window);
+  }
+
+  /** Agents that stopped flapping by `now` (each reported once). */
+  settle(now: number): number[] {
+    const settled: number[] = [];
+    for (const index of this.#flapping) {
+      const recent = this.#recent.get(index) ?? [];
+      if (this.#inWindow(recent, now).length > Math.floor(this.rule.limit / 2)) continue;
+      this.#flapping.delete(index);
+      settled.push(index);
+    }
+    return settled;
+  }
+
+  #inWindow(recent: readonly Flap[], now: number): Flap[] {
+    return recent.filter((f) => now - f.at <= this.rule.window);
+  }
+}
+
+function reason(flaps: readonly Flap[], window: number): string {
+  const revivals = flaps.filter((f) => f.kind === 'revival').length;
+  const restarts = flaps.length - revivals;
+  const parts: string[] = [];
+  if (revivals) parts.push(`${revivals} revival${revivals === 1 ? '' : 's'}`);
+  if (restarts) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
+  return `${parts.join(', ')} in ${window} s`;
+}
