@@ -58,7 +58,7 @@ function integer(flag: string, value: string, min: number, max: number): number 
 export const ROUTER_HELP = `Usage: ocs-sim router [options]
 
 Run the crossbar simulator as a network service: WAMP over WebSocket
-(wamp.2.json, wamp.2.msgpack and their .batched variants) plus crossbar's
+(wamp.2.json, wamp.2.msgpack, wamp.2.cbor and their .batched variants) plus crossbar's
 HTTP bridge (POST /call, POST /publish) and GET /info.
 
 Options:

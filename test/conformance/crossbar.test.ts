@@ -2,6 +2,7 @@
 import { skipWithoutCrossbar, startCrossbar } from '../support/crossbar.ts';
 import { agentRestartConformance } from './agent-restart.ts';
 import { routerConformance } from './suite.ts';
+import { valuesConformance } from './values.ts';
 
 const skip = skipWithoutCrossbar();
 
@@ -21,3 +22,13 @@ agentRestartConformance('crossbar', async () => {
     close: () => crossbar.close(),
   };
 }, { skip });
+
+valuesConformance(
+  'crossbar',
+  async () => {
+    const crossbar = await startCrossbar();
+    return { wsUrl: crossbar.wsUrl, close: () => crossbar.close() };
+  },
+  () => ({}),
+  { skip },
+);
