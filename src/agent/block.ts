@@ -3,9 +3,12 @@
 import { PyError } from './errors.ts';
 import { pyTypeName } from './py-repr.ts';
 
+/** Python Block.encoded(): these keys, in this order. */
 export interface EncodedBlock {
   block_name: string;
   data: Record<string, unknown[]>;
+  /** The last non-None `influxdb_tags` of a message in the block, kept across flushes (Python); else null. */
+  influxdb_tags: unknown;
   timestamps: unknown[];
 }
 
@@ -15,6 +18,7 @@ export class Block {
   readonly order: number;
   timestamps: unknown[] = [];
   data: Record<string, unknown[]> = {};
+  tags: unknown = null;
   readonly #keys: string[];
 
   constructor(name: string, keys: readonly string[], order = 0) {
@@ -33,10 +37,11 @@ export class Block {
     for (const k of this.#keys) this.data[k] = [];
   }
 
-  /** Add one sample `{timestamp, data: {field: value}}`. */
-  append(timestamp: unknown, data: Record<string, unknown>): void {
+  /** Add one sample `{timestamp, data: {field: value}}`; `tags` is the message's influxdb_tags. */
+  append(timestamp: unknown, data: Record<string, unknown>, tags: unknown = null): void {
     this.#checkKeys(data);
     this.timestamps.push(timestamp);
+    this.#tag(tags);
     for (const k of this.#keys) this.data[k]!.push(data[k]);
   }
 
@@ -45,7 +50,7 @@ export class Block {
    * lists whose lengths differ from `timestamps` are refused here, before
    * anything is buffered, instead of failing later at flush.
    */
-  extend(timestamps: unknown, data: Record<string, unknown>): void {
+  extend(timestamps: unknown, data: Record<string, unknown>, tags: unknown = null): void {
     this.#checkKeys(data);
     const ts = iterableList(timestamps);
     const columns = this.#keys.map((k) => iterableList(data[k]));
@@ -55,6 +60,7 @@ export class Block {
       }
     }
     for (const t of ts) this.timestamps.push(t);
+    this.#tag(tags);
     for (let i = 0; i < columns.length; i++) {
       const target = this.data[this.#keys[i]!]!;
       for (const v of columns[i]!) target.push(v);
@@ -64,7 +70,11 @@ export class Block {
   encoded(): EncodedBlock {
     const data: Record<string, unknown[]> = {};
     for (const k of this.#keys) data[k] = this.data[k]!;
-    return { block_name: this.name, data, timestamps: this.timestamps };
+    return { block_name: this.name, data, influxdb_tags: this.tags, timestamps: this.timestamps };
+  }
+
+  #tag(tags: unknown): void {
+    if (tags !== null && tags !== undefined) this.tags = tags;
   }
 
   #checkKeys(data: Record<string, unknown>): void {

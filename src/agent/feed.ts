@@ -106,8 +106,9 @@ export class Feed {
     }
     const wasEmpty = block.empty;
     // Python checks `timestamp` first: a message with both keys is one sample.
-    if (Object.hasOwn(msg, 'timestamp')) block.append(msg['timestamp'], data);
-    else if (Object.hasOwn(msg, 'timestamps')) block.extend(msg['timestamps'], data);
+    const tags = msg['influxdb_tags'];
+    if (Object.hasOwn(msg, 'timestamp')) block.append(msg['timestamp'], data, tags);
+    else if (Object.hasOwn(msg, 'timestamps')) block.extend(msg['timestamps'], data, tags);
     else {
       throw new PyError('RuntimeError', `Invalid message when record=True.  keys=dict_keys(${pyRepr(Object.keys(msg))})`);
     }

@@ -1,5 +1,5 @@
 // The registry core: pure state, no I/O, no timers, no runtime APIs.
-export { type Clock, type UnixSeconds } from './clock.ts';
+export { type Clock, floatTime, type UnixSeconds } from './clock.ts';
 export { enforceFieldNameRules, fieldNameProblem, operationFieldName } from './field-name.ts';
 export { type HeartbeatLimits } from './heartbeat.ts';
 export { isOpCode, OP_CODE_NAMES, OpCode, ResponseCode } from './op-code.ts';

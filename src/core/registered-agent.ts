@@ -8,6 +8,7 @@
 // keeps memory and the heartbeat's cache misses low.
 
 import { type AgentStore, FIRST_SEEN, FLAPPING, JITTER, LAST_INTERVAL, LAST_TRANSITION, MEAN_INTERVAL, SUSPECT, SUSPECT_LATE } from './agent-store.ts';
+import { floatTime } from './clock.ts';
 import { fnv1a } from './string-hash.ts';
 
 /** Exactly the Python encoded() keys, in Python's order. */
@@ -207,7 +208,7 @@ export class RegisteredAgent implements EncodedAgent {
   /** `expiredCodes`: every op of this agent at 7. */
   expire(deadline: number, now: number, expiredCodes: Record<string, number>): void {
     this.expired = true;
-    this.time_expired = deadline; // the moment it expired, stamped once (Python re-stamps: Q5)
+    this.time_expired = floatTime(deadline); // the moment it expired, stamped once (Python re-stamps: Q5); a float on the wire
     this.op_codes = expiredCodes;
     this.#store.set(this.#index, LAST_TRANSITION, now);
   }

@@ -1,10 +1,10 @@
 // The agent_operations feed (docs/ocs-protocol.md §3.5): one WAMP event per
 // (agent, op), each holding one block named after its field:
-//   [[{field: {block_name: field, data: {field: [code]}, timestamps: [t]}}, feed_encoded]]
+//   [[{field: {block_name: field, data: {field: [code]}, influxdb_tags: null, timestamps: [t]}}, feed_encoded]]
 // Published straight from the registry core, not through per-field Block
 // objects kept forever (Python's Q9/Q10: O(blocks²) flushes, unbounded memory).
 
-import type { RegisteredAgent, Registry } from '../core/index.ts';
+import { floatTime, type RegisteredAgent, type Registry } from '../core/index.ts';
 
 export type Publish = (topic: string, args: unknown[]) => void;
 
@@ -38,17 +38,9 @@ export class AgentOperationsFeed {
   publishField(agent: RegisteredAgent, op: string, code: number, now: number): void {
     const field = this.#registry.fieldName(agent, op);
     if (field === null) return; // Python logs and skips an invalid field; collisions are withheld
-    const block = { block_name: field, data: { [field]: [code] }, timestamps: [floatTimestamp(now)] };
+    // Python's Block.encoded() keys and order; the registry never sets tags.
+    const block = { block_name: field, data: { [field]: [code] }, influxdb_tags: null, timestamps: [floatTime(now)] };
     this.#publish(this.topic, [[{ [field]: block }, this.#encoded]]);
     this.published++;
   }
-}
-
-/**
- * JSON and msgpack send an integral JS number as an integer, and Python then
- * sees an int where OCS always has a float (Q12: mixed-type G3 blocks are
- * dropped, InfluxDB rejects the batch). Nudge the rare integral timestamp.
- */
-export function floatTimestamp(t: number): number {
-  return Number.isInteger(t) ? t + 1e-6 : t;
 }

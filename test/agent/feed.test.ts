@@ -41,9 +41,18 @@ describe('Feed (§2.2-2.3)', () => {
   it('buffer_time 0 publishes every sample as a block dict', () => {
     const { feed, sent } = makeFeed({ record: true });
     feed.publish(message(1, T0));
-    assert.deepEqual(sent[0]!.args, [[{ b: { block_name: 'b', data: { x: [1], y: ['s1'] }, timestamps: [T0] } }, feed.encoded()]]);
+    assert.deepEqual(sent[0]!.args, [[{ b: { block_name: 'b', data: { x: [1], y: ['s1'] }, influxdb_tags: null, timestamps: [T0] } }, feed.encoded()]]);
     feed.publish({ block_name: 'c', timestamps: [1, 2], data: { z: [true, false] } });
-    assert.deepEqual(sent[1]!.args[0], [{ c: { block_name: 'c', data: { z: [true, false] }, timestamps: [1, 2] } }, feed.encoded()]);
+    assert.deepEqual(sent[1]!.args[0], [{ c: { block_name: 'c', data: { z: [true, false] }, influxdb_tags: null, timestamps: [1, 2] } }, feed.encoded()]);
+  });
+
+  it('keeps the last influxdb_tags a message gave its block, across flushes, as Python does', () => {
+    const { feed, sent } = makeFeed({ record: true });
+    feed.publish({ ...message(1, T0), influxdb_tags: { channel: 'a' } });
+    feed.publish({ ...message(2, T0 + 1), influxdb_tags: null });
+    const blocks = sent.map((s) => ((s.args as [[Record<string, { influxdb_tags: unknown }>]])[0][0].b as { influxdb_tags: unknown }).influxdb_tags);
+    assert.deepEqual(blocks, [{ channel: 'a' }, { channel: 'a' }]);
+    assert.deepEqual(Object.keys((sent[0]!.args as [[Record<string, object>]])[0][0].b as object), ['block_name', 'data', 'influxdb_tags', 'timestamps']);
   });
 
   it('buffer_time 1 at 1 Hz flushes on the next publish after 1 s: two samples every 2 s', () => {

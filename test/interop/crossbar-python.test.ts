@@ -108,6 +108,8 @@ describe('real crossbar and real Python OCS', { skip }, () => {
     assert.deepEqual(r.get_tasks, ['register_agent']);
     assert.equal(r.get_agent_class, 'RegistryAgent');
     assert.equal(r.bogus, null);
+    assert.equal(r.main_docstring_is_python, true, "main's docstring is Python's text");
+    assert.deepEqual(r.non_float_timestamps, [], 'every timestamp in main.status() reaches Python as a float');
   });
 
   it('tracks Python FakeDataAgents: op changes on agent_operations, expiry and revival', async () => {

@@ -123,7 +123,8 @@ describe('Registry Agent interop checklist (§10)', () => {
     const [[message, feed]] = events[0] as [[Record<string, any>, Record<string, unknown>]];
     const name = Object.keys(message)[0]!;
     assert.deepEqual(Object.keys(message), [name]);
-    assert.deepEqual(Object.keys(message[name]), ['block_name', 'data', 'timestamps']);
+    assert.deepEqual(Object.keys(message[name]), ['block_name', 'data', 'influxdb_tags', 'timestamps']);
+    assert.equal(message[name].influxdb_tags, null);
     assert.equal(message[name].block_name, name);
     assert.equal(message[name].timestamps.length, 1);
     assert.equal(typeof message[name].timestamps[0], 'number');

@@ -41,7 +41,30 @@ def main():
     out['get_tasks'] = [t[0] for t in raw.call(raw.agent_addr, 'get_tasks')]
     out['get_agent_class'] = raw.call(raw.agent_addr, 'get_agent_class')
     out['bogus'] = raw.call(raw.agent_addr, 'bogus')
+    # Python's own text for main's docstring (what a client shows as help).
+    from ocs.agents.registry.agent import Registry
+    process = [p for p in out['get_api']['processes'] if p[0] == 'main'][0]
+    out['main_docstring_is_python'] = process[2]['docstring'] == Registry.main.__doc__
+    # Every timestamp a client sees is a float, as Python's are.
+    out['non_float_timestamps'] = non_float_timestamps(client.main.status().session)
     print(json.dumps(out))
+
+
+def non_float_timestamps(session):
+    bad = []
+
+    def check(path, value, nullable):
+        if not (isinstance(value, float) or (nullable and value is None)):
+            bad.append([path, repr(value)])
+
+    check('start_time', session['start_time'], False)
+    check('end_time', session['end_time'], True)
+    for i, message in enumerate(session['messages']):
+        check(f'messages[{i}][0]', message[0], False)
+    for address, entry in (session['data'] or {}).items():
+        check(f'data[{address}].last_updated', entry['last_updated'], False)
+        check(f'data[{address}].time_expired', entry['time_expired'], True)
+    return bad
 
 
 if __name__ == '__main__':
