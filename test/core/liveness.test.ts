@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type IngestResult, Registry } from '../../src/core/registry.ts';
 import { FlapDetector } from '../../src/core/flapping.ts';
+import { floatTime } from '../../src/core/clock.ts';
 import { heartbeat, ROOT } from '../support/heartbeats.ts';
 
 const T0 = 1_700_000_000;
@@ -38,7 +39,7 @@ describe('Registry: suspect', () => {
     const [c] = registry.expire(T0 + 10.1);
     assert.equal(c?.expired, true);
     assert.equal(c?.unsuspected, true);
-    assert.equal(registry.table()[`${ROOT}.a`]?.time_expired, T0 + 10);
+    assert.equal(registry.table()[`${ROOT}.a`]?.time_expired, floatTime(T0 + 10));
     assert.equal(registry.suspectCount, 0);
   });
 
@@ -72,7 +73,7 @@ describe('Registry: per-class timeouts', () => {
     assert.deepEqual(registry.expire(T0 + 5.1).map((c) => c.agent.address), [`${ROOT}.fake`]);
     assert.equal(registry.expire(T0 + 30).length, 0);
     assert.deepEqual(registry.expire(T0 + 30.1).map((c) => c.agent.address), [`${ROOT}.agg`]);
-    assert.equal(registry.table()[`${ROOT}.agg`]?.time_expired, T0 + 30);
+    assert.equal(registry.table()[`${ROOT}.agg`]?.time_expired, floatTime(T0 + 30));
     assert.equal(registry.get(`${ROOT}.agg`)?.timeout, 30);
   });
 
