@@ -53,7 +53,7 @@ export function workerArguments(env: Readonly<Record<string, string | undefined>
 }
 
 /** Start the registry service the worker serves. Throws UsageError for a bad environment. */
-export async function startWorkerService(env = workerEnvironment()): Promise<RegistryService> {
+export async function startWorkerService(env: Readonly<Record<string, string | undefined>> = workerEnvironment()): Promise<RegistryService> {
   const hostname = workerHostname(env);
   let readFile = (path: string): string => {
     throw new UsageError(`Cannot read "${path}": no file reader`);

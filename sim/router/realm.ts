@@ -9,7 +9,7 @@ import type { RouterSession } from './router-session.ts';
 
 export class Realm {
   readonly name: string;
-  readonly sessions = new Map<number, RouterSession>();
+  readonly sessions: Map<number, RouterSession> = new Map();
   readonly broker: Broker;
   readonly dealer: Dealer;
   /** Set when the router goes away all at once (restart): nobody is left to hear on_leave. */

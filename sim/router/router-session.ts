@@ -46,12 +46,12 @@ export class RouterSession implements SessionInfo {
   /** The client announced callee feature call_canceling (it understands INTERRUPT). */
   callCanceling = false;
   readonly transport: WampTransport;
-  readonly subscriptions = new Set<Subscription>();
-  readonly registrations = new Set<Registration>();
+  readonly subscriptions: Set<Subscription> = new Set();
+  readonly registrations: Set<Registration> = new Set();
   /** As callee: invocations in flight, by invocation id. */
-  readonly invocations = new Map<number, Invocation>();
+  readonly invocations: Map<number, Invocation> = new Map();
   /** As caller: calls in flight, by the caller's request id. */
-  readonly calls = new Map<number, Invocation>();
+  readonly calls: Map<number, Invocation> = new Map();
   #state = AWAITING_HELLO;
   #realm: Realm | undefined;
   readonly #host: RouterHost;

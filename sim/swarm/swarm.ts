@@ -95,7 +95,7 @@ interface AgendaItem {
 
 export class Swarm {
   readonly scenario: Scenario;
-  readonly truth = new GroundTruth();
+  readonly truth: GroundTruth = new GroundTruth();
   readonly stats: SwarmStats = {
     agents: 0,
     up: 0,

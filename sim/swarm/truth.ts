@@ -28,17 +28,17 @@ export interface OpChange {
 
 export class GroundTruth {
   /** Per member: time of its last heartbeat sent (NaN before the first). */
-  lastBeat = new Float64Array(1024).fill(Number.NaN);
+  lastBeat: Float64Array = new Float64Array(1024).fill(Number.NaN);
   /** Per member: heartbeats sent (a delivery probe pairs deliveries with these). */
-  beats = new Uint32Array(1024);
+  beats: Uint32Array = new Uint32Array(1024);
   /** Per member: high-resolution send time (ms) of its last heartbeat, for latency. */
-  sentAtMs = new Float64Array(1024);
+  sentAtMs: Float64Array = new Float64Array(1024);
   /** Every silence, by member, oldest first. */
-  readonly silences = new Map<number, Silence[]>();
+  readonly silences: Map<number, Silence[]> = new Map();
   /** Silences not yet ended, by member. */
   readonly #open = new Map<number, Silence>();
   /** Op changes sent, by agent_operations field, not yet matched by a checker. */
-  readonly pendingOpChanges = new Map<string, OpChange[]>();
+  readonly pendingOpChanges: Map<string, OpChange[]> = new Map();
   opChangesSent = 0;
   /** Whether op changes are tracked at all (a checker is listening). */
   trackOpChanges = false;

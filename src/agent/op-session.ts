@@ -125,7 +125,7 @@ export class OpSession {
    * Move the status forward (starting < running < stopping < done). A repeat
    * is ignored; a backward move throws, as Python's assert does.
    */
-  setStatus(status: SessionStatus, timestamp = this.#clock.now()): void {
+  setStatus(status: SessionStatus, timestamp: number = this.#clock.now()): void {
     const to = STATUS_ORDER[status];
     if (to === undefined) throw new TypeError(`Unknown session status ${JSON.stringify(status)}`);
     const from = this.#status === null ? 0 : STATUS_ORDER[this.#status];
@@ -143,7 +143,7 @@ export class OpSession {
     }
   }
 
-  addMessage(text: string, timestamp = this.#clock.now()): void {
+  addMessage(text: string, timestamp: number = this.#clock.now()): void {
     this.#messages.push([timestamp, text]);
     this.#maybePurge();
     this.#onMessage?.(this, text);
@@ -245,7 +245,7 @@ export class OpSession {
   }
 
   /** Drop messages older than minAgeS (keeping minMessages) and beyond maxMessages. */
-  purge(at = this.#clock.now()): void {
+  purge(at: number = this.#clock.now()): void {
     const { minAgeS, minMessages, maxMessages } = this.#policy;
     const cutoff = at - minAgeS;
     const msgs = this.#messages;

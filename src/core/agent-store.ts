@@ -22,24 +22,24 @@ export const SUSPECT = SUSPECT_LATE | SUSPECT_LEFT;
 export const FLAPPING = 4;
 
 export class AgentStore {
-  doubles = new Float64Array(0);
-  restarts = new Uint32Array(0);
+  doubles: Float64Array = new Float64Array(0);
+  restarts: Uint32Array = new Uint32Array(0);
   /** SUSPECT_LATE | SUSPECT_LEFT | FLAPPING bits per agent. */
-  flags = new Uint8Array(0);
+  flags: Uint8Array = new Uint8Array(0);
   /** Each agent's timeout, as an index into `timeouts` (one byte, not a double per agent). */
-  timeoutIds = new Uint8Array(0);
+  timeoutIds: Uint8Array = new Uint8Array(0);
   /** The distinct timeouts: [0] the registry's, then those of configured classes. */
   timeouts: readonly number[] = [5];
   /** Since when each suspect agent is suspect (few agents, usually). */
-  readonly suspectSince = new Map<number, number>();
+  readonly suspectSince: Map<number, number> = new Map();
   /** Why a flapping agent is flagged, e.g. "4 revivals, 1 restart in 600 s". */
-  readonly flapReasons = new Map<number, string>();
+  readonly flapReasons: Map<number, string> = new Map();
   /** Feed session_id of each agent's process (the agent keeps only its hash). */
   readonly sessionIds: (string | null)[] = [];
   /** Live codes of agents with more than 13 ops (they do not fit one packed number). */
-  readonly bigCodes = new Map<number, readonly number[]>();
+  readonly bigCodes: Map<number, readonly number[]> = new Map();
   /** The address owning an agent's agent_operations fields, when another does (collision). */
-  readonly collidesWith = new Map<number, string>();
+  readonly collidesWith: Map<number, string> = new Map();
 
   /** Make room for agent `index`; its doubles start as NaN ("not known"). */
   add(index: number): void {

@@ -1,8 +1,8 @@
 // Imports run one way (README "How it is built"): cli → registry → agent →
 // wamp → core; http reads core's read-only views; runtime is reached only
 // from the programs; sim/ may import src/, never the reverse (the --sim mode
-// loads the simulator with a dynamic import); nothing shipped imports tests
-// or benchmarks.
+// loads the simulator with a dynamic import); testing/ (public test helpers)
+// may import both; nothing shipped imports tests or benchmarks.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +33,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'src/cli': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service'],
   'src/entry': ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service', 'src/cli'],
   sim: ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service', 'src/cli', 'src/entry'],
+  testing: ['src/core', 'src/config', 'src/runtime', 'src/wamp', 'src/agent', 'src/registry', 'src/http', 'src/service', 'src/entry', 'sim'],
 };
 /** Layers that may load another lazily with `await import(...)`. */
 const DYNAMIC: Record<string, readonly string[]> = { 'src/service': ['sim'], 'src/entry': ['sim'] };
@@ -76,7 +77,7 @@ function violations(files: readonly string[], read?: (file: string) => string): 
 }
 
 describe('layers', () => {
-  const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'sim'))];
+  const files = [...sources(join(ROOT, 'src')), ...sources(join(ROOT, 'sim')), ...sources(join(ROOT, 'testing'))];
 
   it('finds the sources and their imports', () => {
     assert.ok(files.length > 100);
