@@ -11,6 +11,8 @@ export interface RouterArgs {
   realm: string | undefined;
   config: string | undefined;
   maxMessageBytes: number | undefined;
+  /** Serve the control API (CONTROL.md) on this port; undefined: none. */
+  controlPort: number | undefined;
   help: boolean;
 }
 
@@ -22,6 +24,7 @@ const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   realm: { type: 'string' },
   config: { type: 'string' },
   'max-message-bytes': { type: 'string' },
+  'control-port': { type: 'string' },
 };
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
@@ -33,6 +36,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
   const port = text('--port');
   const path = text('--path');
   const bytes = text('--max-message-bytes');
+  const controlPort = text('--control-port');
   if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with "/", not "${path}"`);
   const args: RouterArgs = {
     host: text('--host') ?? '127.0.0.1',
@@ -41,6 +45,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     realm: text('--realm'),
     config: text('--config'),
     maxMessageBytes: bytes === undefined ? undefined : integer('--max-message-bytes', bytes, 1024, 2 ** 31),
+    controlPort: controlPort === undefined ? undefined : integer('--control-port', controlPort, 0, 65535),
     help: flags.has('--help'),
   };
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
@@ -68,6 +73,8 @@ Options:
   --realm REALM             realm (default test_realm; without --config)
   --config FILE             a crossbar config.json: realms, role permissions, paths
   --max-message-bytes N     largest WebSocket message (default 16777216)
+  --control-port PORT       serve the control API on this port (restart, kill, pause,
+                            drop or partition an agent; see sim/endpoint/CONTROL.md)
   -h, --help                show this help
 
 Stops cleanly on SIGINT or SIGTERM.`;

@@ -1,5 +1,6 @@
 // `ocs-sim`: the crossbar simulator's command line. Subcommands: `router`
-// (the simulator as a network service) and `swarm` (fake agents for load tests).
+// (the simulator as a network service), `swarm` (fake agents for load tests)
+// and `registry` (the ocs-registry program, so one executable carries both).
 
 import { UsageError } from '../../src/config/errors.ts';
 import { VERSION } from '../../src/core/version.ts';
@@ -11,6 +12,8 @@ export const USAGE = `Usage: ocs-sim <command> [options]
 Commands:
   router    serve the crossbar simulator over WebSocket and HTTP (see ocs-sim router --help)
   swarm     run many fake OCS agents and check a registry's view (see ocs-sim swarm --help)
+  registry  the TypeScript OCS Registry Agent (ocs-registry, see ocs-sim registry --help),
+            so that one executable serves the pytest plugin's router and registry
 
 Options:
   -h, --help    show this help
@@ -24,6 +27,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await routerCommand(rest, io);
       case 'swarm':
         return await swarmMain(rest);
+      case 'registry': {
+        // Loaded only when asked for: the router and swarm do not need the registry program.
+        const registry = await import('../../src/cli/registry-cli.ts');
+        return await registry.main(rest);
+      }
       case '--help':
       case '-h':
       case 'help':
@@ -33,7 +41,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         io.out(`ocs-sim ${VERSION}`);
         return 0;
       case undefined:
-        io.err('ocs-sim: missing command (router or swarm); see ocs-sim --help');
+        io.err('ocs-sim: missing command (router, swarm or registry); see ocs-sim --help');
         return 2;
       default:
         io.err(`ocs-sim: unknown command "${command}"; see ocs-sim --help`);

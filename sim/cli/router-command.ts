@@ -2,6 +2,7 @@
 // shutdown signal, then say GOODBYE to every session and exit 0 within 2 s.
 
 import { parseCrossbarConfig, type SimEndpoint, startEndpoint } from '../endpoint/index.ts';
+import { type ControlServer, startControl } from '../endpoint/control.ts';
 import { parseRouterArgs, ROUTER_HELP } from './args.ts';
 
 /** What the command needs from its process; tests pass fakes. */
@@ -43,13 +44,24 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
   });
   io.out(`ocs-sim router listening on ${endpoint.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
   for (const path of endpoint.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);
+  let control: ControlServer | undefined;
+  if (args.controlPort !== undefined) {
+    try {
+      control = await startControl(endpoint, { port: args.controlPort, host: args.host });
+    } catch (error) {
+      await endpoint.close();
+      throw error;
+    }
+    io.out(`  control   ${control.url}  (control API, CONTROL.md)`);
+  }
   started?.(endpoint);
 
   const signal = await new Promise<string>((resolve) => io.onShutdown(resolve));
   io.out(`ocs-sim router: ${signal}, closing ${endpoint.stats.connectionsOpen} connection(s)`);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_LIMIT_MS)));
-  const outcome = await Promise.race([endpoint.close().then(() => 'done' as const), late]);
+  const closed = Promise.all([endpoint.close(), control?.close()]).then(() => 'done' as const);
+  const outcome = await Promise.race([closed, late]);
   clearTimeout(timer);
   if (outcome === 'late') io.err(`ocs-sim router: connections still open after ${SHUTDOWN_LIMIT_MS} ms; exiting anyway`);
   return 0;

@@ -100,7 +100,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
       roles.set(path.path, path.role);
       app.all(path.path, (c) => c.text('This is a WAMP-over-WebSocket endpoint; connect with a WebSocket client.', 426));
     } else if (path.type === 'nodeinfo') {
-      app.get(path.path, (c) => c.json(nodeInfo(router, stats)));
+      // While the router is down (a restart with downtime, or killed) readiness probes fail, as against a stopped crossbar.
+      app.get(path.path, (c) => c.json(nodeInfo(router, stats), router.isDown ? 503 : 200));
     } else {
       const bridge = async () => {
         const session = await router.connect(path.realm, { authrole: path.role, authid: `http-${path.type}` });

@@ -149,6 +149,22 @@ export class Router {
     return [...this.#realms.keys()];
   }
 
+  /** True between `restart({ downMs })` and the moment the router serves again. */
+  get isDown(): boolean {
+    return this.#down;
+  }
+
+  /** Joined sessions, all realms: id, realm, role and the procedures each registered (for fault hooks by agent name). */
+  sessions(): { id: number; realm: string; authrole: string; authid: string; procedures: string[] }[] {
+    return [...this.#sessions.values()].map((s) => ({
+      id: s.id,
+      realm: s.realm as string,
+      authrole: s.authrole,
+      authid: s.authid,
+      procedures: [...s.registrations].map((r) => r.procedure),
+    }));
+  }
+
   /** Fault hook: end a session as if its connection dropped (or with GOODBYE, see KillOptions). False if no such session. */
   killSession(id: number, options: KillOptions = {}): boolean {
     const session = this.#sessions.get(id);
