@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { controlApp } from '../../sim/endpoint/control.ts';
 import { type SimEndpoint, startEndpoint } from '../../sim/endpoint/index.ts';
 import { Router } from '../../sim/router/index.ts';
-import type { WampPeer } from '../../src/wamp/peer.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { joinJson } from './helpers.ts';
 
@@ -19,7 +18,8 @@ describe('control API', () => {
     const response = await control.request(path, { method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: await response.json() };
   };
-  const status = async () => (await (await control.request('/status')).json()) as { serving: boolean; paused: boolean; sessions: { id: number; procedures: string[] }[] };
+  const status = async () =>
+    (await (await control.request('/status')).json()) as { serving: boolean; paused: boolean; sessions: { id: number; procedures: string[] }[] };
   const info = async () => {
     const response = await fetch(`${endpoint.url}/info`);
     await response.body?.cancel();
