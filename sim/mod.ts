@@ -14,7 +14,7 @@
  * const router = new Router({ realms: ['test_realm'] });
  * const registry = await router.connect('test_realm');
  * const agent = await router.connect('test_realm');
- * const topics: string[] = [];
+ * const topics = [];
  * await registry.subscribe('observatory..feeds.heartbeat', (_args, _kwargs, details) => topics.push(details.topic ?? ''), {
  *   match: 'wildcard',
  * });
