@@ -11,6 +11,7 @@ import { systemClock } from '../runtime/system-clock.ts';
 import * as host from '../runtime/process.ts';
 import { serve } from '../runtime/serve.ts';
 import { RegistryService } from '../service/registry-service.ts';
+import { keepState, restoreState } from './keep-state.ts';
 
 type Log = (line: string) => void;
 
@@ -36,6 +37,9 @@ export async function main(argv = host.argv()): Promise<number> {
   const log = makeLog(config);
   for (const warning of config.warnings) log(`warning: ${warning}`);
   const service = new RegistryService(config, { clock: systemClock, hostname: host.hostname(), pid: host.pid(), log });
+  // The table as it was, before anything can ask `main` for it.
+  if (config.stateFile) restoreState(config.stateFile, service.agent, log);
+  const keeper = config.stateFile ? keepState(config.stateFile, service.agent, systemClock, log) : null;
 
   // Signals are caught from here on: one arriving while joining still stops cleanly.
   let signalled: string | null = null;
@@ -46,16 +50,18 @@ export async function main(argv = host.argv()): Promise<number> {
 
   const first = await service.start();
   if (!first.joined) {
+    await keeper?.stop();
     console.error(`ocs-registry: ${first.message}`);
     return first.usage ? 2 : 1;
   }
   const http = service.app && config.httpApi.port !== null ? await startHttp(service, config, log) : null;
 
   return await new Promise<number>((resolve) => {
-    service.gaveUp.then(() => http?.close()).then(() => resolve(1));
+    service.gaveUp.then(() => keeper?.stop()).then(() => http?.close()).then(() => resolve(1));
     onSignal = async (signal) => {
       log(`${signal}: stopping`);
       await service.stop();
+      await keeper?.stop();
       await http?.close();
       resolve(0);
     };

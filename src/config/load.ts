@@ -94,19 +94,25 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
   const warnings: string[] = [];
   if (args.has('--registry-address')) warnings.push('The "--registry-address" option is deprecated and has no effect');
 
+  const logDir = str(args, '--log-dir') ?? site?.host.logDir ?? null;
+  const workingDir = str(args, '--working-dir');
+  const address = `${addressRoot}.${instanceId}`;
+
   return Object.freeze({
     hub,
     http: str(args, '--site-http') ?? site?.host.wampHttp ?? site?.hub.wampHttp ?? null,
     realm,
     addressRoot,
     instanceId,
-    address: `${addressRoot}.${instanceId}`,
+    address,
     waitTime: num(args, '--wait-time') ?? DEFAULTS.waitTime,
     agentTimeout: num(args, '--agent-timeout') ?? DEFAULTS.agentTimeout,
     maxAgents: num(args, '--max-agents') ?? DEFAULTS.maxAgents,
     crossbarTimeout: num(args, '--crossbar-timeout') ?? site?.host.crossbarTimeout ?? DEFAULTS.crossbarTimeout,
-    logDir: str(args, '--log-dir') ?? site?.host.logDir ?? null,
-    workingDir: str(args, '--working-dir'),
+    logDir,
+    workingDir,
+    stateFile: stateFilePath(str(args, '--state-file'), logDir, workingDir, address),
+    standby: args.has('--standby'),
     accessPolicy: str(args, '--access-policy') ?? site?.hub.accessPolicy ?? null,
     httpApi: Object.freeze({
       port: num(args, '--http-port'),
@@ -120,4 +126,12 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     siteHost: site?.host.name ?? null,
     warnings: Object.freeze(warnings),
   });
+}
+
+/** `--state-file`, or beside the log file (`{log_dir}/{address}.state.json`) when there is a log directory. */
+function stateFilePath(given: string | null, logDir: string | null, workingDir: string | null, address: string): string | null {
+  if (given !== null) return given === 'none' ? null : given;
+  if (logDir === null) return null;
+  const dir = workingDir !== null && !logDir.startsWith('/') ? `${workingDir.replace(/\/+$/, '')}/${logDir}` : logDir;
+  return `${dir.replace(/\/+$/, '')}/${address}.state.json`;
 }

@@ -38,6 +38,10 @@ export interface RegistryConfig {
   /** As configured; a relative one is resolved against workingDir by the caller. */
   readonly logDir: string | null;
   readonly workingDir: string | null;
+  /** Where the table is kept across restarts; null: nowhere (`--state-file none`, or no log directory). */
+  readonly stateFile: string | null;
+  /** Run as one of several registries at this address (hot standby). */
+  readonly standby: boolean;
   /** `none`, `override:pw2,pw3` or `director:<id>`, as given. */
   readonly accessPolicy: string | null;
   readonly httpApi: HttpApiOptions;

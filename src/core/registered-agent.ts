@@ -132,7 +132,11 @@ export class RegisteredAgent implements EncodedAgent {
 
   /** The code of op `i` as reported now: live, or EXPIRED. */
   codeAt(i: number): number {
-    if (this.expired) return 7;
+    return this.expired ? 7 : this.liveCodeAt(i);
+  }
+
+  /** The code of op `i` as last heard, also while expired (what a saved state keeps). */
+  liveCodeAt(i: number): number {
     const big = this.bigCodes;
     return big ? (big[i] ?? 1) : unpackCode(this.#codes, this.#opNames.length, i);
   }
@@ -236,6 +240,15 @@ export class RegisteredAgent implements EncodedAgent {
   #adopt(sessionId: string | null): void {
     this.#session = sessionId === null ? Number.NaN : fnv1a(sessionId);
     this.#store.sessionIds[this.#index] = sessionId;
+  }
+
+  /** Counts and times read back from a saved state (the constructor set them for a fresh join). */
+  restoreHistory(lastUpdated: number, restarts: number, heartbeats: number, firstSeen: number, lastTransition: number): void {
+    this.last_updated = lastUpdated;
+    this.#heartbeats = heartbeats;
+    (this.#store.restarts as Uint32Array)[this.#index] = restarts;
+    this.#store.set(this.#index, FIRST_SEEN, firstSeen);
+    this.#store.set(this.#index, LAST_TRANSITION, lastTransition);
   }
 
   collides(owner: string): void {

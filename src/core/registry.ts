@@ -10,6 +10,7 @@ import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import { DEFAULT_FLAP_RULE, FlapDetector, type FlapKind, type FlapRule } from './flapping.ts';
 import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem, readFeed, readOpCodes, topicMismatch } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
+import type { SavedAgent, SavedState } from './saved-state.ts';
 import { describeValue, reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 import { fnv1a } from './string-hash.ts';
 import type { RegistryView } from './view.ts';
@@ -62,6 +63,11 @@ export interface AgentChange {
 }
 
 export type IngestResult = AgentChange | Rejection | null;
+
+/** What restoring a saved state did: the agents found expired by the downtime (to publish as 7 once), or why the file was refused. */
+export type RestoreResult =
+  | { readonly ok: true; readonly agents: number; readonly expired: readonly AgentChange[] }
+  | { readonly ok: false; readonly problem: string };
 
 export interface RegistryCounters {
   heartbeats: number;
@@ -415,6 +421,58 @@ export class Registry implements RegistryView {
     return true;
   }
 
+  /**
+   * Fill an empty registry from a saved state (saved-state.ts), counting the
+   * downtime: an agent alive in the file but silent for more than its timeout
+   * at `now` is expired at its last heartbeat + timeout (returned, so its ops
+   * are published as EXPIRED once); one still within its timeout is not
+   * expired by the restart: its silence counts from `now` on the listening
+   * clock (the caller makes the registry deaf until it is subscribed).
+   * Every record is checked with the heartbeat's own rules first: one bad
+   * record refuses the whole file and leaves the registry empty.
+   */
+  restore(state: SavedState, now: number): RestoreResult {
+    if (this.#byIndex.length > 0) return { ok: false, problem: 'the registry already tracks agents' };
+    if (state.agents.length > this.maxAgents) return { ok: false, problem: `more than ${this.maxAgents} agents` };
+    const seen = new Set<string>();
+    for (let i = 0; i < state.agents.length; i++) {
+      const saved = state.agents[i] as SavedAgent;
+      const problem = this.#readSaved(saved) ?? (seen.has(saved.address) ? `${describeValue(saved.address)} appears twice` : null);
+      if (problem !== null) return { ok: false, problem: `agent ${i}: ${problem}` };
+      seen.add(saved.address);
+    }
+    const expired: AgentChange[] = [];
+    const listened = this.listeningTime(now);
+    for (const saved of state.agents) {
+      this.#readSaved(saved); // fills the scratch record again
+      const agent = this.#add(saved.agentClass, saved.sessionId, saved.firstSeen);
+      this.#setOps(agent, saved.lastTransition);
+      agent.restoreHistory(saved.lastUpdated, saved.restarts, saved.heartbeats, saved.firstSeen, saved.lastTransition);
+      const deadline = saved.lastUpdated + agent.timeout;
+      if (saved.expired || now > deadline) {
+        const at = saved.expired ? (saved.timeExpired as number) : deadline;
+        agent.expire(at, saved.expired ? saved.lastTransition : now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
+        this.#expiredCount++;
+        if (!saved.expired) {
+          this.counters.expired++;
+          expired.push(change(agent, now, { expired: true }));
+        }
+      } else {
+        this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
+      }
+    }
+    return { ok: true, agents: state.agents.length, expired };
+  }
+
+  /** Check one saved agent with the heartbeat rules, leaving it in the scratch record. */
+  #readSaved(saved: SavedAgent): string | null {
+    const hb = this.#scratch;
+    const feed = { agent_address: saved.address, agent_class: saved.agentClass, session_id: saved.sessionId };
+    const problem = readFeed(`${saved.address}${HEARTBEAT_SUFFIX}`, [[saved.opCodes, feed]], this.#limits, hb) ??
+      newAgentProblem(hb, this.#limits) ?? readOpCodes(hb, this.#limits);
+    return problem === null ? null : problem.detail;
+  }
+
   #join(now: number): IngestResult {
     const hb = this.#scratch;
     const problem = newAgentProblem(hb, this.#limits);
@@ -422,20 +480,26 @@ export class Registry implements RegistryView {
     if (this.#byIndex.length >= this.maxAgents) {
       return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused ${describeValue(hb.address)}`));
     }
-    const agentClass = hb.agentClass === null ? null : this.#className(hb.agentClass);
-    const agent = new RegisteredAgent(this.#byIndex.length, this.#store, hb.address, agentClass, hb.sessionId, now);
+    const agent = this.#add(hb.agentClass, hb.sessionId, now);
     this.#setOps(agent, now);
+    const listened = this.listeningTime(now);
+    this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
+    this.counters.heartbeats++;
+    this.counters.joined++;
+    return change(agent, now, { joined: true, opsChanged: hb.opCount > 0, collidesWith: agent.collidesWith });
+  }
+
+  /** A new agent at the scratch record's address, in the index and the table, with its class's timeout (not yet in the wheel). */
+  #add(agentClass: string | null, sessionId: string | null, now: number): RegisteredAgent {
+    const className = agentClass === null ? null : this.#className(agentClass);
+    const agent = new RegisteredAgent(this.#byIndex.length, this.#store, this.#scratch.address, className, sessionId, now);
     const owner = this.#claimFieldPrefix(agent.agent_address);
     if (owner !== null) agent.collides(owner);
     this.#index.add(agent.agent_address, agent.index);
     this.#byIndex.push(agent);
     this.#table[agent.agent_address] = agent;
-    agent.useTimeout(this.#timeoutId(agentClass));
-    const listened = this.listeningTime(now);
-    this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
-    this.counters.heartbeats++;
-    this.counters.joined++;
-    return change(agent, now, { joined: true, opsChanged: hb.opCount > 0, collidesWith: owner });
+    agent.useTimeout(this.#timeoutId(className));
+    return agent;
   }
 
   /** Adopt the heartbeat's ops (in the scratch record) as the agent's live ops. */

@@ -5,7 +5,7 @@
 // to the wire: subscription, sweeper, feed, and the `main` life cycle.
 
 import type { Clock } from '../core/clock.ts';
-import { type AgentChange, logText, Registry, type Rejection, type RejectionReason } from '../core/index.ts';
+import { type AgentChange, logText, Registry, type Rejection, type RejectionReason, type RestoreResult, type SavedState } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
 import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
@@ -58,6 +58,8 @@ export class RegistryAgent {
   outages = 0;
   /** Frames or messages from the router that were dropped unread, by reason (see badFrame). */
   readonly badFrames: Record<string, number> = {};
+  /** Agents a restore found expired by the downtime: published as EXPIRED once, on the first join. */
+  #restoredExpiries: readonly AgentChange[] = [];
 
   constructor(options: RegistryAgentOptions) {
     this.#clock = options.clock;
@@ -125,6 +127,25 @@ export class RegistryAgent {
     const now = this.#clock.now();
     this.#lastSweep = now;
     this.registry.listenFrom(now);
+    const expiries = this.#restoredExpiries;
+    this.#restoredExpiries = [];
+    for (const change of expiries) this.#changed(change);
+  }
+
+  /**
+   * Fill the table from a saved state before the first join, so `main` answers
+   * with it from the start. Agents that died during the downtime are expired at
+   * their last heartbeat + timeout and published as EXPIRED once on joining;
+   * the living's silence counts only once the registry is subscribed.
+   */
+  restore(state: SavedState): RestoreResult {
+    const now = this.#clock.now();
+    const result = this.registry.restore(state, now);
+    if (result.ok) {
+      this.#restoredExpiries = result.expired;
+      if (!this.ready) this.registry.deafFrom(now);
+    }
+    return result;
   }
 
   /** The router link is gone: expiries due by now are made, then silence stops counting. */

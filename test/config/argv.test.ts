@@ -49,6 +49,9 @@ describe('parseArgv', () => {
       '--sim',
       '--sim-agents',
       '3',
+      '--state-file',
+      '/var/ocs/registry.json',
+      '--standby',
       '--help',
       '--version',
     ];
@@ -76,6 +79,8 @@ describe('parseArgv', () => {
       '--http-cors': 'https://a.example,https://b.example',
       '--sim': true,
       '--sim-agents': 3,
+      '--state-file': '/var/ocs/registry.json',
+      '--standby': true,
       '--help': true,
       '--version': true,
     });

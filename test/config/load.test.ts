@@ -19,6 +19,8 @@ describe('loadRegistryConfig with the default site config', () => {
       crossbarTimeout: 10,
       logDir: './log/',
       workingDir: null,
+      stateFile: './log/observatory.registry.state.json',
+      standby: false,
       accessPolicy: null,
       httpApi: { port: null, host: '127.0.0.1', token: null, corsOrigins: [] },
       sim: { enabled: false, agents: 200 },
@@ -26,6 +28,13 @@ describe('loadRegistryConfig with the default site config', () => {
       siteHost: 'localhost',
       warnings: [],
     });
+  });
+
+  it('keeps the state file beside the log by default, where --state-file says, or nowhere with "none"', () => {
+    assert.equal(load(['--log-dir', 'logs', '--working-dir', '/srv/ocs/']).stateFile, '/srv/ocs/logs/observatory.registry.state.json');
+    assert.equal(load(['--state-file', '/var/reg.json']).stateFile, '/var/reg.json');
+    assert.equal(load(['--state-file', 'none']).stateFile, null);
+    assert.equal(load(['--standby']).standby, true);
   });
 
   it('is frozen, nested parts too', () => {

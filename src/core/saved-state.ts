@@ -1,0 +1,158 @@
+// The registry's table as a file (issue 13): what a restart needs to show
+// the network as it was, with the downtime counted. Pure: the text in, the
+// text out; the Registry Agent's state keeper writes it and the program reads it.
+//
+// Format 1, JSON, one agent per line so a large file is diffable and cheap to
+// build in slices:
+//   {"format":"ocs-registry-state","version":1,"saved_at":…,"address_root":…,
+//    "agent_timeout":…,"agents":[
+//   [address, agent_class, session_id, last_updated, expired, time_expired,
+//    {op: live code}, restarts, heartbeats, first_seen, last_transition],
+//   …]}
+// The file is untrusted input when read back: every field is checked, and any
+// problem refuses the whole file (a clear one-line reason, never a throw).
+
+import { describeValue } from './rejection.ts';
+import type { RegisteredAgent } from './registered-agent.ts';
+
+export const SAVED_STATE_FORMAT = 'ocs-registry-state';
+export const SAVED_STATE_VERSION = 1;
+/** Fields of one agent record, in order. */
+export const RECORD_FIELDS = 11;
+
+/** One agent as read back from a file: types checked, names and codes still to be checked by the registry. */
+export interface SavedAgent {
+  readonly address: string;
+  readonly agentClass: string | null;
+  readonly sessionId: string | null;
+  readonly lastUpdated: number;
+  readonly expired: boolean;
+  readonly timeExpired: number | null;
+  /** Live codes (the last ones heard, also for an expired agent). */
+  readonly opCodes: Record<string, unknown>;
+  readonly restarts: number;
+  readonly heartbeats: number;
+  readonly firstSeen: number;
+  readonly lastTransition: number;
+}
+
+export interface SavedState {
+  readonly savedAt: number;
+  readonly addressRoot: string;
+  readonly agentTimeout: number;
+  readonly agents: readonly SavedAgent[];
+}
+
+/** The file's head, up to the opening of the agent list. */
+export function savedStateHead(savedAt: number, addressRoot: string, agentTimeout: number): string {
+  return `{"format":${JSON.stringify(SAVED_STATE_FORMAT)},"version":${SAVED_STATE_VERSION},"saved_at":${savedAt},` +
+    `"address_root":${JSON.stringify(addressRoot)},"agent_timeout":${agentTimeout},"agents":[\n`;
+}
+
+export const SAVED_STATE_TAIL = ']}\n';
+
+/** One agent's line (without separator). */
+export function savedAgentLine(agent: RegisteredAgent): string {
+  const names = agent.opNames;
+  const codes: Record<string, number> = {};
+  for (let i = 0; i < names.length; i++) codes[names[i] as string] = agent.liveCodeAt(i);
+  return JSON.stringify([
+    agent.agent_address,
+    agent.agent_class,
+    agent.sessionId,
+    agent.last_updated,
+    agent.expired,
+    agent.time_expired,
+    codes,
+    agent.restarts,
+    agent.heartbeats,
+    finiteOr(agent.firstSeen, agent.last_updated),
+    finiteOr(agent.lastTransition, agent.last_updated),
+  ]);
+}
+
+/** The whole file for a list of agents (the state keeper builds the same text in slices). */
+export function savedStateText(agents: readonly RegisteredAgent[], savedAt: number, addressRoot: string, agentTimeout: number): string {
+  const lines = agents.map(savedAgentLine);
+  return savedStateHead(savedAt, addressRoot, agentTimeout) + lines.join(',\n') + SAVED_STATE_TAIL;
+}
+
+export interface SavedStateLimits {
+  readonly addressRoot: string;
+  readonly maxAgents: number;
+  readonly maxNameLength: number;
+}
+
+/**
+ * Check a parsed file's shape and every field's type and range: the state,
+ * or a one-line reason to refuse the whole file. Names, codes and addresses
+ * are then checked by the registry with its heartbeat rules.
+ */
+export function readSavedState(value: unknown, limits: SavedStateLimits): SavedState | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `the file holds ${describeValue(value)}, not a state object`;
+  const v = value as Record<string, unknown>;
+  if (v.format !== SAVED_STATE_FORMAT) return `the file's format is ${describeValue(v.format)}, not "${SAVED_STATE_FORMAT}"`;
+  if (v.version !== SAVED_STATE_VERSION) return `the file is version ${describeValue(v.version)}; this registry reads version ${SAVED_STATE_VERSION}`;
+  if (!isTime(v.saved_at)) return `saved_at is ${describeValue(v.saved_at)}, not a Unix time`;
+  if (v.address_root !== limits.addressRoot) {
+    return `the file is for address root ${describeValue(v.address_root)}, not "${limits.addressRoot}"`;
+  }
+  const timeout = v.agent_timeout;
+  if (typeof timeout !== 'number' || !(timeout > 0 && timeout < 1e6)) return `agent_timeout is ${describeValue(timeout)}`;
+  const list = v.agents;
+  if (!Array.isArray(list)) return `agents is ${describeValue(list)}, not a list`;
+  if (list.length > limits.maxAgents) return `the file holds ${list.length} agents, more than --max-agents ${limits.maxAgents}`;
+  const agents: SavedAgent[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const agent = readAgent(list[i], limits.maxNameLength);
+    if (typeof agent === 'string') return `agent ${i}: ${agent}`;
+    agents.push(agent);
+  }
+  return { savedAt: v.saved_at, addressRoot: limits.addressRoot, agentTimeout: timeout, agents };
+}
+
+function readAgent(record: unknown, maxName: number): SavedAgent | string {
+  if (!Array.isArray(record) || record.length !== RECORD_FIELDS) return `record is ${describeValue(record)}, not ${RECORD_FIELDS} fields`;
+  const [address, agentClass, sessionId, lastUpdated, expired, timeExpired, opCodes, restarts, heartbeats, firstSeen, lastTransition] = record;
+  if (typeof address !== 'string') return `address is ${describeValue(address)}`;
+  if (!isName(agentClass, maxName)) return `agent_class is ${describeValue(agentClass)}`;
+  if (!isName(sessionId, maxName)) return `session_id is ${describeValue(sessionId)}`;
+  if (!isTime(lastUpdated)) return `last_updated is ${describeValue(lastUpdated)}`;
+  if (typeof expired !== 'boolean') return `expired is ${describeValue(expired)}`;
+  if (expired ? !isTime(timeExpired) : timeExpired !== null) return `time_expired is ${describeValue(timeExpired)} with expired ${expired}`;
+  if (typeof opCodes !== 'object' || opCodes === null || Array.isArray(opCodes)) return `op_codes is ${describeValue(opCodes)}`;
+  if (!isCount(restarts)) return `restarts is ${describeValue(restarts)}`;
+  if (!isCount(heartbeats)) return `heartbeats is ${describeValue(heartbeats)}`;
+  if (!isTime(firstSeen)) return `first_seen is ${describeValue(firstSeen)}`;
+  if (!isTime(lastTransition)) return `last_transition is ${describeValue(lastTransition)}`;
+  return {
+    address,
+    agentClass: agentClass as string | null,
+    sessionId: sessionId as string | null,
+    lastUpdated,
+    expired,
+    timeExpired: timeExpired as number | null,
+    opCodes: opCodes as Record<string, unknown>,
+    restarts,
+    heartbeats,
+    firstSeen,
+    lastTransition,
+  };
+}
+
+function isName(value: unknown, max: number): value is string | null {
+  return value === null || (typeof value === 'string' && value.length <= max);
+}
+
+/** Unix seconds between 1970 and the year 5138: anything else is not a time this registry wrote. */
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value < 1e11;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff;
+}
+
+function finiteOr(value: number, fallback: number): number {
+  return Number.isFinite(value) ? value : fallback;
+}

@@ -1,0 +1,179 @@
+// The saved state (issue 13): the table survives a round trip through its
+// text, a restart counts the downtime, and a hostile file refuses itself
+// whole, leaving an empty registry. Replay the property with FC_SEED=<seed>.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import process from 'node:process';
+import fc from 'fast-check';
+import { Registry } from '../../src/core/registry.ts';
+import { readSavedState, type SavedState, savedStateText } from '../../src/core/saved-state.ts';
+import { heartbeat, ROOT } from '../support/heartbeats.ts';
+
+const T0 = 1_700_000_000.25;
+const LIMITS = { addressRoot: ROOT, maxAgents: 1000, maxNameLength: 255 };
+
+function beat(registry: Registry, id: string, now: number, spec?: Parameters<typeof heartbeat>[1]): void {
+  const [topic, args] = heartbeat(id, spec);
+  const result = registry.ingest(topic, args, now);
+  if (result?.kind === 'rejected') assert.fail(result.detail);
+}
+
+function save(registry: Registry, now: number): string {
+  return savedStateText(registry.agents(), now, registry.addressRoot, registry.agentTimeout);
+}
+
+function load(text: string): SavedState {
+  const state = readSavedState(JSON.parse(text), LIMITS);
+  if (typeof state === 'string') assert.fail(state);
+  return state;
+}
+
+function wire(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value));
+}
+
+/** A small network: two alive (one restarted, one with many ops), one expired. */
+function network(): Registry {
+  const registry = new Registry({ addressRoot: ROOT });
+  const many: Record<string, number> = {};
+  for (let i = 0; i < 20; i++) many[`op${i}`] = 1 + (i % 8);
+  beat(registry, 'alive', T0, { ops: { acq: 1, count: 3 } });
+  beat(registry, 'big', T0, { ops: many });
+  beat(registry, 'gone', T0, { ops: { run: 3 } });
+  beat(registry, 'alive', T0 + 1, { ops: { acq: 3, count: 3 }, sessionId: '1700000001.5' });
+  beat(registry, 'big', T0 + 6);
+  beat(registry, 'alive', T0 + 6, { ops: { acq: 3, count: 3 }, sessionId: '1700000001.5' });
+  registry.expire(T0 + 6.1); // "gone" expires at T0 + 5
+  return registry;
+}
+
+describe('Saved state: round trip', () => {
+  it('gives back the same table, counts and history', () => {
+    const before = network();
+    const after = new Registry({ addressRoot: ROOT });
+    const result = after.restore(load(save(before, T0 + 6.2)), T0 + 6.3);
+    assert.ok(result.ok);
+    assert.deepEqual(result.expired, []);
+    assert.deepEqual(wire(after.table()), wire(before.table()));
+    assert.equal(after.expiredCount, 1);
+    for (const agent of before.agents()) {
+      const restored = after.get(agent.address);
+      assert.ok(restored);
+      assert.equal(restored.sessionId, agent.sessionId);
+      assert.equal(restored.restarts, agent.restarts);
+      assert.equal(restored.heartbeats, agent.heartbeats);
+      assert.equal(restored.firstSeen, agent.firstSeen);
+      assert.equal(restored.lastTransition, agent.lastTransition);
+      assert.deepEqual(restored.opNames, agent.opNames);
+    }
+    assert.equal(after.get('observatory.alive')?.restarts, 1);
+  });
+
+  it("keeps an expired agent's last live codes, so it revives with them", () => {
+    const after = new Registry({ addressRoot: ROOT });
+    after.restore(load(save(network(), T0 + 6.2)), T0 + 6.3);
+    assert.deepEqual(wire(after.get('observatory.gone')?.op_codes), { run: 7 });
+    assert.equal(after.get('observatory.gone')?.time_expired, T0 + 5);
+    const [topic, args] = heartbeat('gone', { ops: { run: 3 } });
+    const change = after.ingest(topic, args, T0 + 7);
+    assert.ok(change?.kind === 'changed' && change.revived);
+    assert.deepEqual(wire(after.get('observatory.gone')?.op_codes), { run: 3 });
+  });
+});
+
+describe('Saved state: the downtime counts', () => {
+  it('expires at last heartbeat + timeout an agent that went silent while the registry was down', () => {
+    const after = new Registry({ addressRoot: ROOT });
+    // Saved at T0 + 6.2; back at T0 + 30: "alive" and "big" (last heard T0 + 6) died meanwhile.
+    const result = after.restore(load(save(network(), T0 + 6.2)), T0 + 30);
+    assert.ok(result.ok);
+    assert.deepEqual(result.expired.map((c) => c.agent.address).sort(), ['observatory.alive', 'observatory.big']);
+    assert.ok(result.expired.every((c) => c.expired));
+    assert.equal(after.get('observatory.alive')?.time_expired, T0 + 11);
+    assert.deepEqual(wire(after.get('observatory.alive')?.op_codes), { acq: 7, count: 7 });
+    assert.equal(after.expiredCount, 3);
+    assert.deepEqual(after.expire(T0 + 60), [], 'each is expired once');
+  });
+
+  it('gives an agent still within its timeout a full timeout from the restart', () => {
+    const after = new Registry({ addressRoot: ROOT });
+    const result = after.restore(load(save(network(), T0 + 6.2)), T0 + 9);
+    assert.ok(result.ok);
+    assert.deepEqual(result.expired, []);
+    assert.deepEqual(after.expire(T0 + 13.9), [], 'not expired by the restart itself');
+    beat(after, 'alive', T0 + 10, { ops: { acq: 3, count: 3 }, sessionId: '1700000001.5' });
+    const expired = after.expire(T0 + 14.1).map((c) => c.agent.address);
+    assert.deepEqual(expired, ['observatory.big'], 'the one never heard again expires at restart + timeout');
+    assert.equal(after.get('observatory.alive')?.expired, false);
+  });
+});
+
+describe('Saved state: a bad file', () => {
+  const good = () => JSON.parse(save(network(), T0 + 6.2));
+
+  const cases: [string, (v: Record<string, unknown>) => unknown][] = [
+    ['another format', (v) => ({ ...v, format: 'other' })],
+    ['another version', (v) => ({ ...v, version: 2 })],
+    ['another address root', (v) => ({ ...v, address_root: 'elsewhere' })],
+    ['agents not a list', (v) => ({ ...v, agents: {} })],
+    ['a short record', (v) => ({ ...v, agents: [[1, 2, 3]] })],
+    ['a string for a time', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(3, 'soon')) })],
+    ['an address outside the root', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(0, 'evil.x')) })],
+    ['a code out of range', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(6, { acq: 99 })) })],
+    ['an address twice', (v) => ({ ...v, agents: [...(v.agents as unknown[]), (v.agents as unknown[])[0]] })],
+    ['expired without a time', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(4, true).with(5, null)) })],
+    ['too many agents', (v) => ({ ...v, agents: new Array(1001).fill((v.agents as unknown[])[0]) })],
+    ['a string', () => 'hello'],
+  ];
+  for (const [name, mutate] of cases) {
+    it(`refuses ${name}, with a one-line reason, leaving the registry empty`, () => {
+      const registry = new Registry({ addressRoot: ROOT });
+      const state = readSavedState(mutate(good()), LIMITS);
+      const problem = typeof state === 'string' ? state : (() => {
+        const result = registry.restore(state, T0 + 7);
+        return result.ok ? null : result.problem;
+      })();
+      assert.equal(typeof problem, 'string', 'refused');
+      assert.ok(!(problem as string).includes('\n'));
+      assert.equal(registry.size, 0);
+    });
+  }
+
+  it('refuses to restore into a registry that already tracks agents', () => {
+    const registry = network();
+    const result = registry.restore(load(save(network(), T0 + 6.2)), T0 + 7);
+    assert.equal(result.ok, false);
+  });
+
+  it('never throws on arbitrary or mutated files, and restores all or nothing (property)', () => {
+    const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
+    console.log(`saved-state fuzz: seed ${seed} (replay with FC_SEED=${seed})`);
+    const text = save(network(), T0 + 6.2);
+    const mutatedText = fc.tuple(fc.nat(text.length), fc.nat(20), fc.string({ maxLength: 8 }))
+      .map(([at, cut, insert]) => text.slice(0, at) + insert + text.slice(at + cut));
+    const mutatedValue = fc.tuple(fc.nat(2), fc.nat(10), fc.jsonValue()).map(([agent, field, value]) => {
+      const v = JSON.parse(text);
+      const record = v.agents[agent];
+      record[field] = value;
+      return JSON.stringify(v);
+    });
+    fc.assert(
+      fc.property(fc.oneof(mutatedText, mutatedValue, fc.jsonValue().map((v) => JSON.stringify(v))), (candidate) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(candidate);
+        } catch {
+          return; // not JSON: the program refuses it before the core sees it
+        }
+        const registry = new Registry({ addressRoot: ROOT });
+        const state = readSavedState(parsed, LIMITS);
+        if (typeof state === 'string') return assert.equal(registry.size, 0);
+        const result = registry.restore(state, T0 + 7);
+        if (result.ok) assert.equal(registry.size, state.agents.length);
+        else assert.equal(registry.size, 0);
+      }),
+      { seed, numRuns: 500 },
+    );
+  });
+});
