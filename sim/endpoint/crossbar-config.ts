@@ -21,7 +21,7 @@ export interface RealmConfig {
 }
 
 export type PathConfig =
-  | { type: 'websocket'; path: string; role: string }
+  | { type: 'websocket'; path: string; role: string; maxMessageBytes?: number }
   | { type: 'caller' | 'publisher'; path: string; realm: string; role: string }
   | { type: 'nodeinfo'; path: string };
 
@@ -104,7 +104,7 @@ function parseTransport(transport: unknown, where: string): TransportConfig | nu
   if (typeof endpoint.interface === 'string') result.interface = endpoint.interface;
   if (transport.type === 'websocket') {
     // A plain websocket transport serves WAMP at '/'.
-    result.paths.push({ type: 'websocket', path: '/', role: anonymousRole(transport, where) });
+    result.paths.push({ type: 'websocket', path: '/', role: anonymousRole(transport, where), ...messageLimit(transport, where) });
     return result;
   }
   const paths = transport.paths;
@@ -113,13 +113,24 @@ function parseTransport(transport: unknown, where: string): TransportConfig | nu
     const at = `${where}.paths.${name}`;
     const path = name === '/' ? '/' : `/${name}`;
     if (!isObject(spec)) throw new UsageError(`${at} must be an object.`);
-    if (spec.type === 'websocket') result.paths.push({ type: 'websocket', path, role: anonymousRole(spec, at) });
+    if (spec.type === 'websocket') result.paths.push({ type: 'websocket', path, role: anonymousRole(spec, at), ...messageLimit(spec, at) });
     else if (spec.type === 'caller' || spec.type === 'publisher') {
       result.paths.push({ type: spec.type, path, realm: stringAt(spec, 'realm', at), role: stringAt(spec, 'role', at) });
     } else if (spec.type === 'nodeinfo') result.paths.push({ type: 'nodeinfo', path });
     // static, wsgi, resource, ...: not simulated
   }
   return result;
+}
+
+/** `options.max_message_size` of a WebSocket path, checked as crossbar does (an int in [0, 64 MB], 0 = unlimited). */
+function messageLimit(spec: Record<string, unknown>, where: string): { maxMessageBytes?: number } {
+  const options = spec.options;
+  if (!isObject(options) || options.max_message_size === undefined) return {};
+  const size = options.max_message_size;
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 64 * 1024 * 1024) {
+    throw new UsageError(`${where}.options.max_message_size must be an integer from 0 to 64 MB (0 = unlimited).`);
+  }
+  return { maxMessageBytes: size };
 }
 
 /** The role anonymous clients get on a WebSocket path (crossbar: auth.anonymous.role; no auth section means 'anonymous'). */

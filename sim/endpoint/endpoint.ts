@@ -28,7 +28,11 @@ export interface EndpointOptions {
   realm?: string;
   /** Called if the HTTP bridge cannot rejoin after a router restart. */
   onBridgeError?: (error: unknown) => void;
-  /** Largest WebSocket message, in bytes (default 16 MiB); a bigger one costs its connection. */
+  /**
+   * Largest WebSocket message, in bytes (default: the config's max_message_size, else crossbar's 16 MiB; 0: none).
+   * As in crossbar, a bigger one received costs its connection (1009); a bigger one to send is refused
+   * (a call result: the caller gets wamp.error.invalid_argument).
+   */
   maxMessageBytes?: number;
 }
 
@@ -118,6 +122,9 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
   }
 
   const open = new Set<SocketTransport>();
+  // crossbar's max_message_size: the option, else the first WebSocket path's, else crossbar's default; 0 is no limit.
+  const configured = transport.paths.find((p) => p.type === 'websocket')?.maxMessageBytes;
+  const maxMessageBytes = options.maxMessageBytes ?? configured ?? DEFAULT_MAX_MESSAGE_BYTES;
   let server: RunningServer;
   try {
     server = await serve(app, {
@@ -125,7 +132,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
       hostname: options.host ?? '127.0.0.1',
       websocket: {
         paths: [...roles.keys()],
-        maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+        maxMessageBytes: maxMessageBytes > 0 ? maxMessageBytes : 2 ** 31,
         selectProtocol(offered) {
           const serializer = chooseSerializer(offered);
           if (!serializer) stats.refusedUpgrades++;
@@ -135,7 +142,10 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
           const serializer = SERIALIZERS.get(socket.protocol);
           if (!serializer) throw new Error(`No serializer for subprotocol "${socket.protocol}".`);
           const role = roles.get(new URL(request.url).pathname) ?? 'anonymous';
-          const wamp = new SocketTransport(socket, serializer, { type: 'websocket', authrole: role }, { badFrame: () => stats.badFrames++ });
+          const wamp = new SocketTransport(socket, serializer, { type: 'websocket', authrole: role }, {
+            badFrame: () => stats.badFrames++,
+            maxMessageBytes,
+          });
           stats.connectionsOpened++;
           stats.connectionsOpen++;
           open.add(wamp);

@@ -6,6 +6,7 @@
 import type { ServerSocket, SocketHandlers } from '../../src/runtime/serve.ts';
 import type { TransportInfo, WampTransport } from '../../src/wamp/transport.ts';
 import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
+import { checkFrameSize } from '../../src/wamp/serializers/serializer.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;
@@ -14,6 +15,8 @@ const PROTOCOL_ERROR = 1002;
 export interface SocketTransportEvents {
   /** A frame that was not WAMP; the connection is being closed. */
   badFrame(error: unknown): void;
+  /** Largest message sent, in bytes (crossbar's max_message_size; 0: none): a bigger one is refused with PayloadExceededError. */
+  maxMessageBytes?: number;
 }
 
 export class SocketTransport implements WampTransport {
@@ -36,10 +39,12 @@ export class SocketTransport implements WampTransport {
     return this.#open;
   }
 
-  /** Throws if the message cannot be encoded (the router counts it); dropped once closed. */
+  /** Throws if the message cannot be encoded or is over the size limit (the router counts it); dropped once closed. */
   send(message: unknown[]): void {
     if (!this.#open) return;
-    this.#socket.send(this.#serializer.encode(message));
+    const frame = this.#serializer.encode(message);
+    checkFrameSize(frame, this.#events.maxMessageBytes ?? 0);
+    this.#socket.send(frame);
   }
 
   close(reason = 'closed by router'): void {

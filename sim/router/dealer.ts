@@ -14,6 +14,7 @@ import { IdSequence, randomId } from './ids.ts';
 import { META_PROCEDURES, type MetaProcedure } from './meta.ts';
 import type { Realm } from './realm.ts';
 import type { RouterSession } from './router-session.ts';
+import { PayloadExceededError } from '../../src/wamp/transport.ts';
 
 export interface Registration {
   readonly id: number;
@@ -31,6 +32,8 @@ export interface Invocation {
   /** The caller's CALL request id. */
   readonly request: number;
   readonly callee: RouterSession;
+  /** The procedure as called (crossbar names it when a result cannot be delivered). */
+  readonly procedure: string;
 }
 
 /** crossbar's text when a callee goes away with calls in flight (dealer.py detach). */
@@ -140,7 +143,7 @@ export class Dealer {
     }
     const { callee, match, id: registrationId } = registration as Registration;
     const options = message[2] as Record<string, unknown>;
-    const invocation: Invocation = { id: this.#invocationIds.next(), caller: session, request, callee };
+    const invocation: Invocation = { id: this.#invocationIds.next(), caller: session, request, callee, procedure };
     this.#invocations.set(invocation.id, invocation);
     callee.invocations.set(invocation.id, invocation);
     session.calls.set(request, invocation);
@@ -163,7 +166,15 @@ export class Dealer {
     if (message.length > 3) result.push(message[3]);
     if (message.length > 4) result.push(message[4]);
     if (!invocation.caller.send(result) && !progress) {
-      invocation.caller.sendError(MessageType.CALL, invocation.request, WampErrors.runtimeError, ['call result could not be delivered']);
+      const error = invocation.caller.lastSendError;
+      if (error instanceof PayloadExceededError) {
+        // crossbar (dealer.py): the caller's transport limit refuses the result; the caller gets this instead.
+        invocation.caller.sendError(MessageType.CALL, invocation.request, WampErrors.invalidArgument, [
+          `call result from procedure '${invocation.procedure}' with invalid application payload: ${error.message}`,
+        ]);
+      } else {
+        invocation.caller.sendError(MessageType.CALL, invocation.request, WampErrors.runtimeError, ['call result could not be delivered']);
+      }
     }
   }
 

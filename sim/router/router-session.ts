@@ -78,6 +78,9 @@ export class RouterSession implements SessionInfo {
     return this.deliver(message);
   }
 
+  /** Why the last send() that failed did (e.g. a PayloadExceededError), for the caller of send() to answer. */
+  lastSendError: unknown = null;
+
   /** Hand a message to the transport, past the fault hooks. */
   deliver(message: unknown[]): boolean {
     const stats = this.#host.core.stats;
@@ -85,8 +88,9 @@ export class RouterSession implements SessionInfo {
       this.transport.send(message);
       stats.messagesOut++;
       return true;
-    } catch {
+    } catch (error) {
       stats.sendErrors++;
+      this.lastSendError = error;
       return false;
     }
   }

@@ -108,6 +108,7 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     waitTime: num(args, '--wait-time') ?? DEFAULTS.waitTime,
     agentTimeout: num(args, '--agent-timeout') ?? DEFAULTS.agentTimeout,
     maxAgents: num(args, '--max-agents') ?? DEFAULTS.maxAgents,
+    maxMessageSize: num(args, '--max-message-size') ?? DEFAULTS.maxMessageSize,
     crossbarTimeout: num(args, '--crossbar-timeout') ?? site?.host.crossbarTimeout ?? DEFAULTS.crossbarTimeout,
     logDir,
     workingDir,

@@ -107,6 +107,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'Most agents tracked at once; heartbeats from further new agents are refused (default 100000).',
   },
   {
+    flag: '--max-message-size',
+    kind: 'int',
+    min: 0,
+    metavar: 'BYTES',
+    group: 'extra',
+    help: "The router's WebSocket max_message_size (default 16777216, crossbar's; 0: none). A call result over it is answered with " +
+      'wamp.error.payload_size_exceeded instead of being sent (crossbar would cut the registry off).',
+  },
+  {
     flag: '--http-port',
     kind: 'int',
     min: 0,

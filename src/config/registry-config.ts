@@ -33,6 +33,8 @@ export interface RegistryConfig {
   /** Seconds without a heartbeat before an agent expires. */
   readonly agentTimeout: number;
   readonly maxAgents: number;
+  /** The router's message size limit in bytes (crossbar's max_message_size); 0: none. */
+  readonly maxMessageSize: number;
   /** Seconds to keep reconnecting before exiting; 0 = forever. */
   readonly crossbarTimeout: number;
   /** As configured; a relative one is resolved against workingDir by the caller. */
@@ -58,6 +60,8 @@ export const DEFAULTS = {
   waitTime: 30,
   agentTimeout: 5,
   maxAgents: 100_000,
+  /** crossbar's DEFAULT_MAX_MESSAGE_SIZE (2**24). */
+  maxMessageSize: 16_777_216,
   crossbarTimeout: 10,
   httpHost: '127.0.0.1',
   simAgents: 200,

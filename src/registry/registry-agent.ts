@@ -27,6 +27,8 @@ export interface RegistryAgentOptions {
   maxAgents?: number;
   /** How often expiry is checked, in ms: EXPIRED is seen at most this late. */
   sweepIntervalMs?: number;
+  /** Where a caller can read the table when main.status() is too big for the router (default: the HTTP API's /api/agents). */
+  readElsewhere?: string;
   log?: (line: string) => void;
 }
 
@@ -44,6 +46,7 @@ export class RegistryAgent {
   readonly sweepIntervalMs: number;
   readonly #clock: Clock;
   readonly #log: (line: string) => void;
+  readonly #readElsewhere: string;
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #rejectionListeners = new Set<RejectionListener>();
   readonly #loggedReasons = new Set<RejectionReason>();
@@ -60,10 +63,14 @@ export class RegistryAgent {
   readonly badFrames: Record<string, number> = {};
   /** Agents a restore found expired by the downtime: published as EXPIRED once, on the first join. */
   #restoredExpiries: readonly AgentChange[] = [];
+  /** Call results over the router's message limit, answered with an error instead (see resultTooBig). */
+  resultsTooBig = 0;
 
   constructor(options: RegistryAgentOptions) {
     this.#clock = options.clock;
     this.#log = options.log ?? (() => {});
+    this.#readElsewhere = options.readElsewhere ??
+      "Read the agent table from the registry's HTTP API instead (GET /api/agents; start it with --http-port).";
     this.waitTime = options.waitTime ?? 30;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 25;
     this.registry = new Registry({
@@ -216,6 +223,23 @@ export class RegistryAgent {
     const seen = this.badFrames[reason] ?? 0;
     this.badFrames[reason] = seen + 1;
     if (seen === 0) this.#log(`Dropped a frame from the router (${reason}): ${logText(detail, 200)}. Further ones are only counted.`);
+  }
+
+  /**
+   * A call result (e.g. main.status() of a big table) was over the router's
+   * message limit: the caller gets wamp.error.payload_size_exceeded and the
+   * registry stays joined. Counted; logged the first time. Returns the hint
+   * for the caller.
+   */
+  resultTooBig(procedure: string, bytes: number, limit: number): string {
+    if (this.resultsTooBig++ === 0) {
+      this.#log(
+        `A result of ${
+          logText(procedure)
+        } (${bytes} bytes) is over the router's message limit (${limit} bytes): answered with an error. Further ones are only counted.`,
+      );
+    }
+    return this.#readElsewhere;
   }
 
   #changed(change: AgentChange): void {

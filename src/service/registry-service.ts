@@ -13,6 +13,7 @@ import { joinErrorIsFatal } from '../registry/join-policy.ts';
 import { WampPeer } from '../wamp/peer.ts';
 import type { WampSession } from '../wamp/session.ts';
 import { WebSocketTransport } from '../wamp/websocket-transport.ts';
+import type { PayloadExceededError } from '../wamp/transport.ts';
 import { Reconnector } from '../wamp/reconnect.ts';
 import { createHttpApp, type HttpApp } from '../http/index.ts';
 
@@ -91,7 +92,10 @@ export class RegistryService {
       if (!hub) return { joined: false, usage: true, message: 'No router URL: give --site-hub or a site config, or run with --sim' };
       log(`Connecting to ${hub}, realm "${config.realm}"`);
       const onBadFrame = (reason: string, detail: string) => this.agent.badFrame(reason, detail);
-      connect = async () => WampPeer.join(await WebSocketTransport.connect(hub, { onBadFrame }), config.realm);
+      const maxMessageBytes = config.maxMessageSize;
+      // A reply the router would refuse fails alone, with a pointer to where the data can be read.
+      const onResultTooBig = (procedure: string, error: PayloadExceededError) => this.agent.resultTooBig(procedure, error.bytes, error.limit);
+      connect = async () => WampPeer.join(await WebSocketTransport.connect(hub, { onBadFrame, maxMessageBytes }), config.realm, { onResultTooBig });
     }
 
     // Joined, rejoined after any loss, or given up after --crossbar-timeout (0: never).

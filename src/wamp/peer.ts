@@ -20,7 +20,7 @@ import {
   type WampSession,
 } from './session.ts';
 import { CLIENT_BOUND, MAX_ID, messageName, messageProblem, MessageType } from './messages.ts';
-import type { WampTransport } from './transport.ts';
+import { PayloadExceededError, type WampTransport } from './transport.ts';
 
 /** Close reason when the transport went away without GOODBYE or ABORT. */
 export const TRANSPORT_LOST = 'wamp.close.transport_lost';
@@ -30,6 +30,12 @@ export interface WampPeerOptions {
   authid?: string;
   /** Gets every error an event handler throws. Default: the first is logged with console.error, all are counted. */
   onHandlerError?: (error: unknown, topic: string) => void;
+  /**
+   * A procedure's result was over the transport's size limit and was answered
+   * with wamp.error.payload_size_exceeded instead; the text returned here is
+   * added to that error (e.g. where else to read the data).
+   */
+  onResultTooBig?: (procedure: string, error: PayloadExceededError) => string | void;
 }
 
 export interface WampPeerStats {
@@ -37,6 +43,8 @@ export interface WampPeerStats {
   handlerErrors: number;
   /** publish() calls on a closed session (dropped, as the network would). */
   droppedPublishes: number;
+  /** Results over the transport's size limit, answered with an error instead. */
+  resultsTooBig: number;
 }
 
 /** A request waiting for its reply; `onReply` runs synchronously so handlers are in place before the next message. */
@@ -80,7 +88,7 @@ const NOT_EXCLUDED = Object.freeze({ exclude_me: false });
 
 export class WampPeer implements WampSession {
   readonly realm: string;
-  readonly stats: WampPeerStats = { handlerErrors: 0, droppedPublishes: 0 };
+  readonly stats: WampPeerStats = { handlerErrors: 0, droppedPublishes: 0, resultsTooBig: 0 };
   #id = 0;
   #state = JOINING;
   #closeReason = '';
@@ -94,11 +102,13 @@ export class WampPeer implements WampSession {
   #left: Promise<void> | undefined;
   #resolveLeft: (() => void) | undefined;
   readonly #onHandlerError: ((error: unknown, topic: string) => void) | undefined;
+  readonly #onResultTooBig: WampPeerOptions['onResultTooBig'];
 
   private constructor(transport: WampTransport, realm: string, options: WampPeerOptions) {
     this.#transport = transport;
     this.realm = realm;
     this.#onHandlerError = options.onHandlerError;
+    this.#onResultTooBig = options.onResultTooBig;
     transport.onMessage = this.#receive;
     transport.onClose = this.#transportClosed;
   }
@@ -368,8 +378,23 @@ export class WampPeer implements WampSession {
     try {
       this.#transport.send(message);
     } catch (error) {
-      this.#yieldError(request, new WampError(WampErrors.runtimeError, [`Result of '${procedure}' cannot be sent: ${errorText(error)}`]));
+      if (error instanceof PayloadExceededError) this.#resultTooBig(request, procedure, error);
+      else this.#yieldError(request, new WampError(WampErrors.runtimeError, [`Result of '${procedure}' cannot be sent: ${errorText(error)}`]));
     }
+  }
+
+  /** A result the router would refuse (and cut us off for): the caller gets an error that says why. */
+  #resultTooBig(request: number, procedure: string, error: PayloadExceededError): void {
+    this.stats.resultsTooBig++;
+    let hint: string | void = undefined;
+    try {
+      hint = this.#onResultTooBig?.(procedure, error);
+    } catch {
+      // the error still goes out
+    }
+    const text = `The result of '${procedure}' is ${error.bytes} bytes, over the router's message limit of ${error.limit} bytes, and was not sent.` +
+      (hint ? ` ${hint}` : '');
+    this.#yieldError(request, new WampError(WampErrors.payloadSizeExceeded, [text]));
   }
 
   #yieldError(request: number, error: unknown): void {

@@ -105,6 +105,8 @@ export const WampErrors = {
   notAuthorized: 'wamp.error.not_authorized',
   runtimeError: 'wamp.error.runtime_error',
   invalidArgument: 'wamp.error.invalid_argument',
+  /** A payload over a transport's size limit (autobahn ApplicationError.PAYLOAD_SIZE_EXCEEDED). */
+  payloadSizeExceeded: 'wamp.error.payload_size_exceeded',
   invalidUri: 'wamp.error.invalid_uri',
   protocolViolation: 'wamp.error.protocol_violation',
   noSuchRealm: 'wamp.error.no_such_realm',

@@ -25,3 +25,23 @@ export interface WampTransport {
   /** Set by the owner; called once when either end closes. */
   onClose: ((reason: string) => void) | null;
 }
+
+/**
+ * crossbar's default WebSocket `max_message_size` (crossbar/router/protocol.py
+ * DEFAULT_MAX_MESSAGE_SIZE = 2**24). A bigger message a peer sends costs it
+ * its connection (close 1009); a bigger one crossbar would send is refused.
+ */
+export const ROUTER_MAX_MESSAGE_BYTES = 2 ** 24;
+
+/** A message over the transport's size limit; it was not sent (autobahn's PayloadExceededError). */
+export class PayloadExceededError extends RangeError {
+  readonly bytes: number;
+  readonly limit: number;
+  constructor(bytes: number, limit: number) {
+    // autobahn's text, which crossbar passes on to callers.
+    super(`tried to send WebSocket message with size ${bytes} exceeding payload limit of ${limit} octets`);
+    this.name = 'PayloadExceededError';
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}

@@ -4,7 +4,8 @@
 // picks; crossbar and the simulator both choose by the client's order.
 
 import { json, type WampSerializer } from './serializers/index.ts';
-import type { WampTransport } from './transport.ts';
+import { checkFrameSize } from './serializers/serializer.ts';
+import { ROUTER_MAX_MESSAGE_BYTES, type WampTransport } from './transport.ts';
 
 export const WAMP_JSON = 'wamp.2.json';
 
@@ -18,6 +19,12 @@ export interface WebSocketTransportOptions {
    * only that frame: it is dropped, counted in `badFrames`, and reported here.
    */
   onBadFrame?: (reason: BadFrameReason, detail: string) => void;
+  /**
+   * The router's message size limit in bytes (default crossbar's, 16 MiB; 0:
+   * none). A bigger message is not sent: send() throws PayloadExceededError,
+   * so the caller can answer with an error instead of being cut off.
+   */
+  maxMessageBytes?: number;
 }
 
 /** Why an incoming frame was dropped. */
@@ -31,12 +38,14 @@ export class WebSocketTransport implements WampTransport {
   readonly badFrames: Record<BadFrameReason, number> = { undecodable: 0, not_a_message: 0 };
   readonly #socket: WebSocket;
   readonly #onBadFrame: WebSocketTransportOptions['onBadFrame'];
+  readonly #maxMessageBytes: number;
   #closed = false;
 
-  private constructor(socket: WebSocket, serializer: WampSerializer, onBadFrame: WebSocketTransportOptions['onBadFrame']) {
+  private constructor(socket: WebSocket, serializer: WampSerializer, options: WebSocketTransportOptions) {
     this.#socket = socket;
     this.serializer = serializer;
-    this.#onBadFrame = onBadFrame;
+    this.#onBadFrame = options.onBadFrame;
+    this.#maxMessageBytes = options.maxMessageBytes ?? ROUTER_MAX_MESSAGE_BYTES;
     socket.onmessage = (event) => {
       let messages: unknown[];
       try {
@@ -58,7 +67,8 @@ export class WebSocketTransport implements WampTransport {
 
   /** Open a connection; rejects with a clear error when the router cannot be reached. */
   static connect(url: string, options: WebSocketTransportOptions | number = {}): Promise<WebSocketTransport> {
-    const { serializers = [json], timeoutMs = 10_000, onBadFrame } = typeof options === 'number' ? { timeoutMs: options } : options;
+    const settings = typeof options === 'number' ? { timeoutMs: options } : options;
+    const { serializers = [json], timeoutMs = 10_000 } = settings;
     return new Promise((resolve, reject) => {
       let socket: WebSocket;
       try {
@@ -81,7 +91,7 @@ export class WebSocketTransport implements WampTransport {
           reject(new Error(`The router at "${url}" chose subprotocol "${socket.protocol}", which was not offered`));
           return;
         }
-        resolve(new WebSocketTransport(socket, chosen, onBadFrame));
+        resolve(new WebSocketTransport(socket, chosen, settings));
       };
       socket.onerror = () => {
         clearTimeout(timer);
@@ -92,7 +102,9 @@ export class WebSocketTransport implements WampTransport {
 
   send(message: unknown[]): void {
     if (this.#closed) return;
-    this.#socket.send(this.serializer.encode(message) as string | Uint8Array<ArrayBuffer>);
+    const frame = this.serializer.encode(message);
+    checkFrameSize(frame, this.#maxMessageBytes);
+    this.#socket.send(frame as string | Uint8Array<ArrayBuffer>);
   }
 
   close(reason = 'closed by client'): void {

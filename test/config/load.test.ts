@@ -16,6 +16,7 @@ describe('loadRegistryConfig with the default site config', () => {
       waitTime: 30,
       agentTimeout: 5,
       maxAgents: 100000,
+      maxMessageSize: 16777216,
       crossbarTimeout: 10,
       logDir: './log/',
       workingDir: null,

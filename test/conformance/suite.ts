@@ -171,6 +171,29 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       await get.body?.cancel();
     });
 
+    it('a message over the 16 MiB limit costs its sender the connection; a callee cut off this way fails the call', async () => {
+      // Our transport would refuse to send it (it knows the limit): this one does not, as a careless client would.
+      const careless = await WampPeer.join(await WebSocketTransport.connect(router.wsUrl, { maxMessageBytes: 0 }), REALM);
+      const closed = new Promise<string>((resolve) => careless.onClose(resolve));
+      const huge = 'x'.repeat(2 ** 24 + 1024);
+      await careless.register('observatory.conformance.huge', () => huge);
+      const failure = await rejection(a.call('observatory.conformance.huge'));
+      await closed;
+      assert.equal(careless.isOpen, false, 'the callee was disconnected');
+      assert.equal(failure.error, 'wamp.error.canceled', failure.args.join(' '));
+      // Everyone else carries on.
+      const echo = await b.register('observatory.conformance.after_huge', (args) => args[0]);
+      assert.equal((await a.call('observatory.conformance.after_huge', ['ok'])).args[0], 'ok');
+      await echo.unregister();
+    });
+
+    it('a result just under the limit still goes through', async () => {
+      const big = 'y'.repeat(2 ** 24 - 4096);
+      const registration = await b.register('observatory.conformance.big', () => big);
+      assert.equal(((await a.call('observatory.conformance.big')).args[0] as string).length, big.length);
+      await registration.unregister();
+    });
+
     it("the nodeinfo page answers 200 (OCS's readiness probe)", async () => {
       const info = await fetch(`${router.httpUrl}/info`);
       assert.equal(info.status, 200);

@@ -49,13 +49,14 @@ export interface Crossbar {
   close(): Promise<void>;
 }
 
-export async function startCrossbar(): Promise<Crossbar> {
+/** `config`: a crossbar config.json in OCS's shape to run instead of OCS's tests/config.json (its endpoint is replaced). */
+export async function startCrossbar(options: { config?: Record<string, unknown> } = {}): Promise<Crossbar> {
   const binary = findCrossbar() as string;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-'));
   const cbdir = join(dir, '.crossbar');
   mkdirSync(cbdir);
-  const config = JSON.parse(readFileSync(OCS_CONFIG, 'utf8'));
+  const config = options.config ? structuredClone(options.config) : JSON.parse(readFileSync(OCS_CONFIG, 'utf8'));
   config.workers[0].options = {};
   config.workers[0].transports[0].endpoint = { type: 'tcp', port, interface: '127.0.0.1' };
   writeFileSync(join(cbdir, 'config.json'), JSON.stringify(config, null, 2));

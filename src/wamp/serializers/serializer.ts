@@ -2,6 +2,8 @@
 // Shared by the client transport and the simulator's endpoint. Batched
 // variants (autobahn's framing) carry several messages per frame.
 
+import { PayloadExceededError } from '../transport.ts';
+
 export interface WampSerializer {
   /** The full subprotocol name, e.g. 'wamp.2.json'. */
   readonly protocol: string;
@@ -12,6 +14,24 @@ export interface WampSerializer {
   /** One frame to its messages; throws SyntaxError/TypeError on garbage. */
   decode(frame: string | Uint8Array): unknown[];
 }
+
+/**
+ * Throws PayloadExceededError when `frame` is over `limit` bytes (0: no
+ * limit). A text frame's UTF-8 size is only counted when its length leaves
+ * any doubt.
+ */
+export function checkFrameSize(frame: string | Uint8Array, limit: number): void {
+  if (limit <= 0) return;
+  if (typeof frame !== 'string') {
+    if (frame.byteLength > limit) throw new PayloadExceededError(frame.byteLength, limit);
+    return;
+  }
+  if (frame.length * 3 <= limit) return;
+  const bytes = frame.length > limit ? frame.length : utf8.encode(frame).byteLength;
+  if (bytes > limit) throw new PayloadExceededError(bytes, limit);
+}
+
+const utf8 = new TextEncoder();
 
 /** A frame of the wrong kind (text for a binary serializer or the reverse) is a protocol error, as in crossbar. */
 export function asText(frame: string | Uint8Array): string {
