@@ -22,6 +22,7 @@
 import { HelpRequested, loadRegistryConfig, SIM_DEFAULTS, UsageError } from './config/index.ts';
 import { onWorkerSignal, workerEnvironment, workerHostname, workerPid } from './runtime/worker-host.ts';
 import { systemClock } from './runtime/system-clock.ts';
+import { BUN_IDLE_TIMEOUT_SECONDS } from './runtime/idle-timeout.ts';
 import { RegistryService } from './service/registry-service.ts';
 
 /** Environment variables of the worker and the flags they stand for. */
@@ -86,10 +87,10 @@ onWorkerSignal(async (signal) => {
   await service.stop();
 });
 
-/** The worker: `fetch` for every runtime; `idleTimeout` for Bun, whose 10 s default would end the event streams. */
+/** The worker: `fetch` for every runtime; `idleTimeout` for Bun, whose 10 s default would end the event streams between keep-alives. */
 const worker: { fetch(request: Request): Response | Promise<Response>; idleTimeout: number } = {
   fetch: (request) => app.fetch(request),
-  idleTimeout: 0,
+  idleTimeout: BUN_IDLE_TIMEOUT_SECONDS,
 };
 
 export default worker;

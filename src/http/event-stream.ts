@@ -43,6 +43,9 @@ class Client {
   }
 }
 
+/** Keep-alive comment interval on a quiet event stream (servers must let a request idle longer). */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
 export class EventStream {
   readonly stats: EventStreamStats = { clients: 0, connected: 0, dropped: 0 };
   readonly #log: EventLog;
@@ -57,7 +60,7 @@ export class EventStream {
   constructor(log: EventLog, options: EventStreamOptions) {
     this.#log = log;
     this.#clock = options.clock;
-    this.#keepAliveMs = options.keepAliveMs ?? 15_000;
+    this.#keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
     this.#retryMs = options.retryMs ?? 2_000;
     this.#maxClients = options.maxClients ?? 1_000;
   }

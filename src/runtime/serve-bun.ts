@@ -2,6 +2,7 @@
 // hono/bun helper cannot set the answering subprotocol (Bun then echoes the
 // first one offered), so the upgrade passes the header itself.
 
+import { BUN_IDLE_TIMEOUT_SECONDS } from './idle-timeout.ts';
 import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, type ServerSocket, upgradeFor } from './serve.ts';
 
 interface BunSocket {
@@ -27,6 +28,7 @@ export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
   const server = Bun.serve({
     port: options.port,
     hostname: options.hostname,
+    idleTimeout: BUN_IDLE_TIMEOUT_SECONDS,
     fetch(request: Request, bun: BunServer): Response | Promise<Response> | undefined {
       const upgrade = upgradeFor(route, request);
       if (upgrade === null) return app.fetch(request, bun);
