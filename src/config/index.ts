@@ -9,4 +9,5 @@ export { helpText } from './help.ts';
 export { parseArgv, wantsHelp, wantsVersion } from './argv.ts';
 export type { ArgValue, ArgValues } from './argv.ts';
 export { OPTIONS } from './options.ts';
+export { LIVENESS_DEFAULTS, type LivenessOptions, parseClassTimeouts } from './liveness-options.ts';
 export type { OptionKind, OptionSpec } from './options.ts';

@@ -9,6 +9,7 @@ import type { ArgValue, ArgValues } from './argv.ts';
 import { environmentArguments } from './env-args.ts';
 import { HelpRequested, UsageError } from './errors.ts';
 import { helpText } from './help.ts';
+import { LIVENESS_DEFAULTS, parseClassTimeouts } from './liveness-options.ts';
 import { DEFAULTS, SIM_DEFAULTS } from './registry-config.ts';
 import type { RegistryConfig } from './registry-config.ts';
 import { readSiteFile } from './site-file.ts';
@@ -109,6 +110,12 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     agentTimeout: num(args, '--agent-timeout') ?? DEFAULTS.agentTimeout,
     maxAgents: num(args, '--max-agents') ?? DEFAULTS.maxAgents,
     maxMessageSize: num(args, '--max-message-size') ?? DEFAULTS.maxMessageSize,
+    liveness: Object.freeze({
+      classTimeouts: parseClassTimeouts(str(args, '--agent-timeout-class')),
+      suspectAfter: num(args, '--suspect-after') ?? LIVENESS_DEFAULTS.suspectAfter,
+      flapping: Object.freeze({ limit: num(args, '--flap-limit') ?? LIVENESS_DEFAULTS.flapLimit, window: num(args, '--flap-window') ?? LIVENESS_DEFAULTS.flapWindow }),
+      siteRereadSeconds: num(args, '--site-reread') ?? LIVENESS_DEFAULTS.siteRereadSeconds,
+    }),
     crossbarTimeout: num(args, '--crossbar-timeout') ?? site?.host.crossbarTimeout ?? DEFAULTS.crossbarTimeout,
     logDir,
     workingDir,

@@ -18,6 +18,8 @@ export interface SimOptions {
   readonly agents: number;
 }
 
+import type { LivenessOptions } from './liveness-options.ts';
+
 export interface RegistryConfig {
   /** WAMP router WebSocket URL; null only in simulator mode when none is configured. */
   readonly hub: string | null;
@@ -35,6 +37,8 @@ export interface RegistryConfig {
   readonly maxAgents: number;
   /** The router's message size limit in bytes (crossbar's max_message_size); 0: none. */
   readonly maxMessageSize: number;
+  /** Per-class timeouts, suspect and flapping rules, site re-read. */
+  readonly liveness: LivenessOptions;
   /** Seconds to keep reconnecting before exiting; 0 = forever. */
   readonly crossbarTimeout: number;
   /** As configured; a relative one is resolved against workingDir by the caller. */

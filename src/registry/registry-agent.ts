@@ -5,7 +5,16 @@
 // to the wire: subscription, sweeper, feed, and the `main` life cycle.
 
 import type { Clock } from '../core/clock.ts';
-import { type AgentChange, logText, Registry, type Rejection, type RejectionReason, type RestoreResult, type SavedState } from '../core/index.ts';
+import {
+  type AgentChange,
+  logText,
+  Registry,
+  type RegistryOptions,
+  type Rejection,
+  type RejectionReason,
+  type RestoreResult,
+  type SavedState,
+} from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
 import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
@@ -25,6 +34,8 @@ export interface RegistryAgentOptions {
   /** Seconds of silence before an agent is expired (Python: 5, fixed). */
   agentTimeout?: number;
   maxAgents?: number;
+  /** Per-class timeouts, the suspect threshold and the flapping rule (see RegistryOptions). */
+  liveness?: Pick<RegistryOptions, 'classTimeouts' | 'suspectAfter' | 'flapping'>;
   /** How often expiry is checked, in ms: EXPIRED is seen at most this late. */
   sweepIntervalMs?: number;
   /** Where a caller can read the table when main.status() is too big for the router (default: the HTTP API's /api/agents). */
@@ -77,6 +88,7 @@ export class RegistryAgent {
       addressRoot: options.addressRoot,
       agentTimeout: options.agentTimeout,
       maxAgents: options.maxAgents,
+      ...options.liveness,
     });
     this.agent = new OCSAgent({
       address: options.address,

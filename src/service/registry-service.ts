@@ -59,6 +59,7 @@ export class RegistryService {
       waitTime: config.waitTime,
       agentTimeout: config.agentTimeout,
       maxAgents: config.maxAgents,
+      liveness: config.liveness,
       log: deps.log,
     });
     const { token, corsOrigins } = config.httpApi;

@@ -6,7 +6,7 @@ import { assertUsageError, DEFAULT_YAML, load, memoryFiles, siteYaml } from './h
 describe('loadRegistryConfig with the default site config', () => {
   it('finds the RegistryAgent instance on "localhost" when the host name is not listed', () => {
     const c = load([]);
-    assert.deepEqual({ ...c, httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] }, sim: { ...c.sim }, warnings: [...c.warnings] }, {
+    assert.deepEqual({ ...c, liveness: { ...c.liveness, classTimeouts: { ...c.liveness.classTimeouts }, flapping: { ...c.liveness.flapping } }, httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] }, sim: { ...c.sim }, warnings: [...c.warnings] }, {
       hub: 'ws://127.0.0.1:18001/ws',
       http: 'http://127.0.0.1:18001/call',
       realm: 'test_realm',
@@ -17,6 +17,7 @@ describe('loadRegistryConfig with the default site config', () => {
       agentTimeout: 5,
       maxAgents: 100000,
       maxMessageSize: 16777216,
+      liveness: { classTimeouts: {}, suspectAfter: 2, flapping: { limit: 3, window: 600 }, siteRereadSeconds: 60 },
       crossbarTimeout: 10,
       logDir: './log/',
       workingDir: null,
@@ -395,5 +396,26 @@ describe('HTTP API token', () => {
     assert.equal(load([], { env: { OCS_CONFIG_DIR: '/cfg', OCS_REGISTRY_HTTP_TOKEN: 'env' } }).httpApi.token, 'env');
     assert.equal(load(['--http-token', 'cli'], { env: { OCS_CONFIG_DIR: '/cfg', OCS_REGISTRY_HTTP_TOKEN: 'env' } }).httpApi.token, 'cli');
     assert.equal(load([]).httpApi.token, null);
+  });
+});
+
+describe('liveness options', () => {
+  it('reads per-class timeouts, the suspect threshold and the flapping rule', () => {
+    const c = load(['--agent-timeout-class', 'AggregatorAgent=30, HWPBBBAgent=12.5', '--suspect-after', '4', '--flap-limit', '5', '--flap-window=120']);
+    assert.deepEqual({ ...c.liveness.classTimeouts }, { AggregatorAgent: 30, HWPBBBAgent: 12.5 });
+    assert.equal(c.liveness.suspectAfter, 4);
+    assert.deepEqual({ ...c.liveness.flapping }, { limit: 5, window: 120 });
+  });
+
+  it('refuses a class timeout that is not CLASS=SECONDS with positive seconds', () => {
+    assertUsageError(() => load(['--agent-timeout-class', 'AggregatorAgent']), 'Invalid value for "--agent-timeout-class": "AggregatorAgent" is not CLASS=SECONDS');
+    assertUsageError(
+      () => load(['--agent-timeout-class', 'A=0']),
+      'Invalid value for "--agent-timeout-class": the timeout of "A" must be a positive number of seconds',
+    );
+    assertUsageError(
+      () => load(['--agent-timeout-class', 'A=']),
+      'Invalid value for "--agent-timeout-class": the timeout of "A" must be a positive number of seconds',
+    );
   });
 });
