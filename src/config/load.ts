@@ -113,7 +113,10 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     liveness: Object.freeze({
       classTimeouts: parseClassTimeouts(str(args, '--agent-timeout-class')),
       suspectAfter: num(args, '--suspect-after') ?? LIVENESS_DEFAULTS.suspectAfter,
-      flapping: Object.freeze({ limit: num(args, '--flap-limit') ?? LIVENESS_DEFAULTS.flapLimit, window: num(args, '--flap-window') ?? LIVENESS_DEFAULTS.flapWindow }),
+      flapping: Object.freeze({
+        limit: num(args, '--flap-limit') ?? LIVENESS_DEFAULTS.flapLimit,
+        window: num(args, '--flap-window') ?? LIVENESS_DEFAULTS.flapWindow,
+      }),
       siteRereadSeconds: num(args, '--site-reread') ?? LIVENESS_DEFAULTS.siteRereadSeconds,
     }),
     crossbarTimeout: num(args, '--crossbar-timeout') ?? site?.host.crossbarTimeout ?? DEFAULTS.crossbarTimeout,

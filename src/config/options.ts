@@ -113,7 +113,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: 'extra',
     help: 'An agent is suspect (API, events, metrics, page; not session.data) once its heartbeat is late by this many of its own intervals (default 2).',
   },
-  { flag: '--flap-limit', kind: 'int', min: 1, metavar: 'N', group: 'extra', help: 'More than N revivals or restarts within --flap-window is flapping (default 3).' },
+  {
+    flag: '--flap-limit',
+    kind: 'int',
+    min: 1,
+    metavar: 'N',
+    group: 'extra',
+    help: 'More than N revivals or restarts within --flap-window is flapping (default 3).',
+  },
   { flag: '--flap-window', kind: 'float', min: 1, metavar: 'SECONDS', group: 'extra', help: 'The window of --flap-limit (default 600).' },
   {
     flag: '--site-reread',

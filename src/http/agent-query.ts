@@ -5,7 +5,7 @@ import { OP_CODE_NAMES, type ReadonlyAgent } from '../core/index.ts';
 import { BadRequest, quoted } from './bad-request.ts';
 
 export interface AgentQuery {
-  state: 'alive' | 'expired' | null;
+  state: AgentStateFilter | null;
   agentClass: string | null;
   prefix: string | null;
   op: string | null;
@@ -13,6 +13,10 @@ export interface AgentQuery {
   limit: number;
   offset: number;
 }
+
+/** alive and expired as OCS sees it; suspect and flapping are live agents so marked. */
+export const STATE_FILTERS = ['alive', 'expired', 'suspect', 'flapping'] as const;
+export type AgentStateFilter = (typeof STATE_FILTERS)[number];
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 100_000;
@@ -24,9 +28,9 @@ const CODES_BY_NAME = new Map(Object.entries(OP_CODE_NAMES).map(([code, name]) =
 
 export function parseAgentQuery(url: URL): AgentQuery {
   const params = singleValues(url, PARAMETERS);
-  const state = params.get('state') ?? null;
-  if (state !== null && state !== 'alive' && state !== 'expired') {
-    throw new BadRequest(`Invalid value for "state": ${quoted(state)} (expected alive or expired)`);
+  const state = (params.get('state') ?? null) as AgentStateFilter | null;
+  if (state !== null && !STATE_FILTERS.includes(state)) {
+    throw new BadRequest(`Invalid value for "state": ${quoted(state)} (expected ${STATE_FILTERS.join(', ')})`);
   }
   return {
     state,
@@ -41,7 +45,7 @@ export function parseAgentQuery(url: URL): AgentQuery {
 
 /** Does `agent` pass the query's filters? (Pagination is applied by the caller.) */
 export function matches(agent: ReadonlyAgent, q: AgentQuery): boolean {
-  if (q.state !== null && agent.expired !== (q.state === 'expired')) return false;
+  if (q.state !== null && !inState(agent, q.state)) return false;
   if (q.agentClass !== null && agent.agent_class !== q.agentClass) return false;
   if (q.prefix !== null && !agent.agent_address.startsWith(q.prefix)) return false;
   if (q.op === null && q.code === null) return true;
@@ -50,6 +54,12 @@ export function matches(agent: ReadonlyAgent, q: AgentQuery): boolean {
     if ((q.op === null || names[i] === q.op) && (q.code === null || agent.codeAt(i) === q.code)) return true;
   }
   return false;
+}
+
+function inState(agent: ReadonlyAgent, state: AgentStateFilter): boolean {
+  if (state === 'suspect') return agent.suspect !== null;
+  if (state === 'flapping') return agent.flapping;
+  return agent.expired === (state === 'expired');
 }
 
 /** The query's parameters, refusing unknown and repeated ones. */

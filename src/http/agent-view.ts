@@ -31,6 +31,12 @@ export interface AgentView {
   last_transition: number;
   heartbeats: HeartbeatStats;
   collides_with: string | null;
+  /** Its own timeout: its class's (--agent-timeout-class), else the registry's. */
+  timeout: number;
+  /** Late by more than --suspect-after of its intervals, or its WAMP session left; null when neither. Not in OCS's session.data. */
+  suspect: { reason: 'late' | 'left'; since: number } | null;
+  /** Revived or restarted more than --flap-limit times in --flap-window; null when not. */
+  flapping: { reason: string } | null;
 }
 
 /** `now`: add the agent's age (seconds since its last heartbeat). */
@@ -49,6 +55,9 @@ export function agentView(agent: ReadonlyAgent, now?: number): AgentView {
     last_transition: agent.lastTransition,
     heartbeats: heartbeatStats(agent, now),
     collides_with: agent.collidesWith,
+    timeout: agent.timeout,
+    suspect: agent.suspect === null ? null : { reason: agent.suspect, since: agent.suspectSince },
+    flapping: agent.flapping ? { reason: agent.flapReason ?? '' } : null,
   };
 }
 

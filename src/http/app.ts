@@ -15,7 +15,7 @@ import { bearerToken } from './auth.ts';
 import { BadRequest, quoted } from './bad-request.ts';
 import { EventLog } from './event-log.ts';
 import { EventStream } from './event-stream.ts';
-import { TransitionHistory } from './history.ts';
+import { type Transition, TransitionHistory } from './history.ts';
 import { LagProbe } from './lag-probe.ts';
 import { openApiDocument } from './openapi.ts';
 import { MONITOR_PAGE } from './page.ts';
@@ -28,6 +28,10 @@ export interface RegistrySource {
   readonly address: string;
   readonly registry: RegistryView;
   readonly ready: boolean;
+  /** Joined to the router; subscribed to heartbeats; since when it has not been hearing them (null: it is). */
+  readonly connected?: boolean;
+  readonly subscribed?: boolean;
+  readonly staleSince?: number | null;
   readonly operationsFeed: { readonly published: number };
   onChange(listener: (change: AgentChange) => void): () => void;
   onRejected(listener: (rejection: Rejection) => void): () => void;
@@ -73,10 +77,19 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const stream = new EventStream(log, { clock, keepAliveMs: deps.keepAliveMs, maxClients: deps.maxEventClients });
   const history = new TransitionHistory(deps.historyPerAgent ?? 20, deps.historyMaxAgents ?? 10_000);
   const transitions = new Transitions({ log, stream, history, clock, rejectedPerSecond: deps.rejectedEventsPerSecond });
+  const health = () => ({
+    connected: source.connected ?? source.ready,
+    subscribed: source.subscribed ?? source.ready,
+    stale_since: source.staleSince ?? null,
+    event_loop_lag: lag.lag,
+  });
   const lag = new LagProbe(clock, deps.lagProbeMs ?? 500);
   const metrics = new RegistryMetrics({
     registry,
     ready: () => source.ready,
+    health,
+    damped: () => transitions.damped,
+    now: () => clock.now(),
     published: () => source.operationsFeed.published,
     stream: stream.stats,
     events: transitions.counts,
@@ -98,7 +111,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     app.use('/', auth);
   }
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // The process is up (200) whatever the router does; the body says how much it hears.
+  app.get('/healthz', (c) => c.json({ status: 'ok', ...health() }));
   app.get(
     '/readyz',
     (c) => source.ready ? c.json({ status: 'ready' }) : c.json({ status: 'not ready', error: 'Not joined to the router and subscribed to heartbeats' }, 503),
@@ -122,6 +136,9 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       total++;
     }
     const end = q.offset + page.length;
+    const staleSince = source.staleSince ?? null;
+    // Not hearing heartbeats: every row says since when its state may be out of date.
+    if (staleSince !== null) { for (let i = 0; i < page.length; i++) page[i] = markedStale(page[i] as Uint8Array, staleSince); }
     const head = JSON.stringify({
       total,
       offset: q.offset,
@@ -130,6 +147,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       next_offset: end < total ? end : null,
       last_event_id: log.idOf(log.last),
       time: clock.now(),
+      stale_since: staleSince,
     });
     // The cached entries are UTF-8 JSON already: streamed out, not parsed and encoded again.
     return c.body(listStream(head, page), 200, { 'Content-Type': 'application/json' });
@@ -144,7 +162,9 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       const code = agent.codeAt(i);
       return { name, code, code_name: OP_CODE_NAMES[code] ?? null, field: registry.fieldName(agent, name) };
     });
-    return c.json({ ...agentView(agent, clock.now()), ops, history: history.of(address) });
+    const past = history.of(address);
+    const detailed = ops.map((op) => ({ ...op, in_code_since: inCodeSince(op.name, op.code, past, agent.firstSeen) }));
+    return c.json({ ...agentView(agent, clock.now()), stale_since: source.staleSince ?? null, ops: detailed, history: past });
   });
 
   app.get('/api/events', (c) => {
@@ -165,9 +185,18 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       version,
       ready: source.ready,
       time: clock.now(),
-      agents: { total: registry.size, alive: registry.size - registry.expiredCount, expired: registry.expiredCount },
+      ...health(),
+      agents: {
+        total: registry.size,
+        alive: registry.size - registry.expiredCount,
+        expired: registry.expiredCount,
+        suspect: registry.suspectCount,
+        flapping: registry.flappingCount,
+      },
       max_agents: registry.maxAgents,
       agent_timeout: registry.agentTimeout,
+      agent_timeout_by_class: registry.classTimeouts,
+      suspect_after: registry.suspectAfter,
       counters: registry.counters,
       agent_operations_published: source.operationsFeed.published,
       events: { last_event_id: log.idOf(log.last), buffered: log.last - log.first + 1, emitted: transitions.counts, ...stream.stats },
@@ -199,4 +228,30 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     events: { log, stream, history },
   };
   return Object.assign(app, extras);
+}
+
+const UTF8 = new TextEncoder();
+
+/** A cached list entry (`{...}` as UTF-8) with `"stale_since": t` put first. */
+function markedStale(entry: Uint8Array, since: number): Uint8Array {
+  const head = UTF8.encode(`{"stale_since":${JSON.stringify(since)},`);
+  const out = new Uint8Array(head.length + entry.length - 1);
+  out.set(head);
+  out.set(entry.subarray(1), head.length);
+  return out;
+}
+
+/**
+ * Since when op `name` has had `code`, from the agent's recent transitions
+ * (newest last): the first of the newest run with that code. When the run
+ * reaches the oldest one kept, that one's time (or first_seen if it is the join).
+ */
+function inCodeSince(name: string, code: number, past: readonly Transition[], firstSeen: number): number {
+  let since = firstSeen;
+  for (let i = past.length - 1; i >= 0; i--) {
+    const t = past[i] as Transition;
+    if (t.op_codes[name] !== code) break;
+    since = t.at;
+  }
+  return since;
 }

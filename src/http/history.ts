@@ -1,11 +1,12 @@
-// Recent transitions per agent, for GET /api/agents/:address. Only agents
+// Recent transitions per agent, for GET /api/agents/:address, every one of
+// them (also those the event stream damps for a flapping agent). Only agents
 // that changed have a ring; each ring holds at most `perAgent` entries, and
 // at most `maxAgents` rings are kept (the least recently changed goes first),
 // so memory is bounded whatever the network does.
 
 export interface Transition {
-  /** The event id of the same transition on /api/events. */
-  readonly id: string;
+  /** The event id of the same transition on /api/events; null when the stream damped it (a flapping agent). */
+  readonly id: string | null;
   readonly type: string;
   /** Registry time, Unix seconds. */
   readonly at: number;

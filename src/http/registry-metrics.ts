@@ -14,6 +14,11 @@ export interface MetricsSources {
   registry: RegistryView;
   /** Joined to the router and subscribed to heartbeats. */
   ready: () => boolean;
+  health?: () => { connected: boolean; subscribed: boolean; stale_since: number | null };
+  /** Events held back for flapping agents. */
+  damped?: () => number;
+  /** Registry time, for how long the table has been stale. */
+  now?: () => number;
   /** agent_operations events published so far. */
   published: () => number;
   stream: { clients: number; connected: number; dropped: number };
@@ -63,6 +68,7 @@ export class RegistryMetrics {
       ),
     );
     for (const agent of agents) parts.push(this.#agentLines(agent).opLines as Uint8Array);
+    parts.push(UTF8.encode(this.#suspects(agents)));
     return streamParts(UTF8.encode(this.#registryFamilies()), parts, -1, NOTHING);
   }
 
@@ -98,6 +104,18 @@ export class RegistryMetrics {
     }
   }
 
+  /** One line per suspect agent: few, and gone when it is heard again. */
+  #suspects(agents: readonly ReadonlyAgent[]): string {
+    const w = new PrometheusWriter().family('ocs_agent_suspect', 'gauge', 'Present (1) while an agent is suspect: late, or its session left.');
+    if (this.#sources.registry.suspectCount > 0) {
+      for (const agent of agents) {
+        if (agent.suspect === null) continue;
+        w.sample(labels({ address: agent.agent_address, agent_class: agent.agent_class ?? '', reason: agent.suspect }), 1);
+      }
+    }
+    return w.text();
+  }
+
   #familyHead(name: string, type: 'gauge' | 'counter', help: string): Uint8Array {
     return UTF8.encode(new PrometheusWriter().family(name, type, help).text());
   }
@@ -111,9 +129,18 @@ export class RegistryMetrics {
 
     w.family('ocs_registry_up', 'gauge', 'Whether the registry is joined to the router and subscribed to heartbeats (1) or not (0).')
       .sample('', s.ready() ? 1 : 0);
+    const health = s.health?.() ?? { connected: s.ready(), subscribed: s.ready(), stale_since: null };
+    w.family('ocs_registry_connected', 'gauge', 'Whether the registry is joined to the router (1) or not (0).').sample('', health.connected ? 1 : 0);
+    w.family('ocs_registry_subscribed', 'gauge', 'Whether the registry is subscribed to heartbeats (1) or not (0).').sample('', health.subscribed ? 1 : 0);
+    w.family('ocs_registry_stale_seconds', 'gauge', 'Seconds since the registry last heard heartbeats, while it does not (0 while it does).')
+      .sample('', health.stale_since === null ? 0 : Math.max(0, (s.now?.() ?? health.stale_since) - health.stale_since));
     w.family('ocs_registry_agents', 'gauge', 'Agents known to the registry, by state.')
       .sample('{state="alive"}', registry.size - registry.expiredCount)
       .sample('{state="expired"}', registry.expiredCount);
+    w.family('ocs_registry_agents_suspect', 'gauge', 'Live agents whose heartbeat is late (--suspect-after) or whose session left.')
+      .sample('', registry.suspectCount);
+    w.family('ocs_registry_agents_flapping', 'gauge', 'Agents revived or restarted more than --flap-limit times in --flap-window.')
+      .sample('', registry.flappingCount);
     this.#byClass(w);
     w.family('ocs_registry_max_agents', 'gauge', 'Agents the registry accepts at most.').sample('', registry.maxAgents);
 
@@ -124,6 +151,8 @@ export class RegistryMetrics {
     w.family('ocs_registry_agents_expired_total', 'counter', 'Agent expiries (silent for longer than the timeout).').sample('', c.expired);
     w.family('ocs_registry_agents_revived_total', 'counter', 'Expired agents heard again.').sample('', c.revived);
     w.family('ocs_registry_agent_restarts_total', 'counter', 'Heartbeats from a new agent process (new session id) at a known address.').sample('', c.restarts);
+    w.family('ocs_registry_agents_suspected_total', 'counter', 'Times an agent became suspect.').sample('', c.suspected);
+    w.family('ocs_registry_agents_flapping_total', 'counter', 'Times an agent was flagged flapping.').sample('', c.flapping);
     w.family('ocs_registry_field_collisions_total', 'counter', "Agents whose agent_operations field names clash with another agent's.").sample(
       '',
       c.fieldCollisions,
@@ -132,6 +161,8 @@ export class RegistryMetrics {
 
     w.family('ocs_registry_events_total', 'counter', 'Events emitted on /api/events, by type.');
     for (const type in s.events) w.sample(`{type="${type}"}`, s.events[type] as number);
+    w.family('ocs_registry_events_damped_total', 'counter', 'Events held back for flapping agents (their history keeps them).')
+      .sample('', s.damped?.() ?? 0);
     w.family('ocs_registry_event_stream_clients', 'gauge', 'Clients connected to /api/events.').sample('', s.stream.clients);
     w.family('ocs_registry_event_stream_dropped_total', 'counter', 'Event-stream clients dropped for falling behind.').sample('', s.stream.dropped);
     w.family('ocs_registry_event_loop_lag_seconds', 'gauge', 'Worst event-loop lag since the previous scrape.').sample('', s.lag());

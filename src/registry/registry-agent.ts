@@ -21,6 +21,7 @@ import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts
 import { AgentOperationsFeed } from './agent-operations.ts';
 import { MAIN_DOCSTRING } from './docstrings.ts';
 import { PacedRepublish } from './paced-republish.ts';
+import { TransitionLog } from './transition-log.ts';
 
 export interface RegistryAgentOptions {
   /** `{address_root}.{instance_id}`, e.g. `observatory.registry`. */
@@ -54,6 +55,8 @@ export class RegistryAgent {
   readonly registry: Registry;
   readonly operationsFeed: AgentOperationsFeed;
   readonly waitTime: number;
+  /** One rate-limited line per agent transition. */
+  readonly transitionLog: TransitionLog;
   readonly sweepIntervalMs: number;
   readonly #clock: Clock;
   readonly #log: (line: string) => void;
@@ -66,6 +69,7 @@ export class RegistryAgent {
   /** A `main` that was asked to stop while still starting. */
   #stopBeforeRun: OpSession | null = null;
   #cancelSweep: (() => void) | null = null;
+  #staleSince: number | null;
   #lastSweep = 0;
   readonly #republish: PacedRepublish;
   /** Spans in which the registry could not hear (a lost router link, a stall of its own): they count as nobody's silence. */
@@ -82,6 +86,8 @@ export class RegistryAgent {
     this.#log = options.log ?? (() => {});
     this.#readElsewhere = options.readElsewhere ??
       "Read the agent table from the registry's HTTP API instead (GET /api/agents; start it with --http-port).";
+    this.transitionLog = new TransitionLog(this.#log, options.clock);
+    this.#staleSince = options.clock.now();
     this.waitTime = options.waitTime ?? 30;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 25;
     this.registry = new Registry({
@@ -129,6 +135,25 @@ export class RegistryAgent {
     return this.#subscription !== null && (this.#session?.isOpen ?? false);
   }
 
+  /** Joined to a router (its WAMP session is open). */
+  get connected(): boolean {
+    return this.#session?.isOpen ?? false;
+  }
+
+  /** Subscribed to every heartbeat. */
+  get subscribed(): boolean {
+    return this.#subscription !== null;
+  }
+
+  /**
+   * Since when the registry has not been hearing heartbeats (not yet
+   * subscribed, or it lost the router): every agent's row is stale from
+   * then on. Null while it hears them.
+   */
+  get staleSince(): number | null {
+    return this.#staleSince;
+  }
+
   /**
    * Register the agent's procedures (rejects with AgentJoinError if the address
    * is taken), start `main` on the first join, and subscribe to every heartbeat.
@@ -146,6 +171,7 @@ export class RegistryAgent {
     const now = this.#clock.now();
     this.#lastSweep = now;
     this.registry.listenFrom(now);
+    this.#staleSince = null;
     const expiries = this.#restoredExpiries;
     this.#restoredExpiries = [];
     for (const change of expiries) this.#changed(change);
@@ -175,6 +201,7 @@ export class RegistryAgent {
       this.#subscription = null;
       this.outages++;
       this.registry.deafFrom(now);
+      this.#staleSince = now;
       this.#log("Lost the router: agents' silence does not count until the registry is subscribed again.");
     }
   }
@@ -204,6 +231,7 @@ export class RegistryAgent {
   async leave(): Promise<void> {
     const subscription = this.#subscription;
     this.#subscription = null;
+    this.#staleSince ??= this.#clock.now();
     if (subscription && this.#session?.isOpen) await subscription.unsubscribe().catch(() => {});
     await this.agent.leave();
   }
@@ -256,12 +284,7 @@ export class RegistryAgent {
 
   #changed(change: AgentChange): void {
     const { agent, at } = change;
-    if (change.joined && change.collidesWith !== null) {
-      this.#log(
-        `Agent ${logText(agent.address)} writes the same agent_operations fields as ${logText(change.collidesWith)}: ` +
-          'its fields are withheld. Give one of them another instance id.',
-      );
-    }
+    this.transitionLog.change(change);
     // Python publishes all of an agent's ops on any change; we also publish EXPIRED at once (Q6).
     if (change.joined || change.revived || change.expired || change.opsChanged) this.operationsFeed.publishAgent(agent, at);
     if (change.vanishedOps.length > 0) this.operationsFeed.publishVanished(agent, change.vanishedOps, at);

@@ -6,7 +6,13 @@ import { assertUsageError, DEFAULT_YAML, load, memoryFiles, siteYaml } from './h
 describe('loadRegistryConfig with the default site config', () => {
   it('finds the RegistryAgent instance on "localhost" when the host name is not listed', () => {
     const c = load([]);
-    assert.deepEqual({ ...c, liveness: { ...c.liveness, classTimeouts: { ...c.liveness.classTimeouts }, flapping: { ...c.liveness.flapping } }, httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] }, sim: { ...c.sim }, warnings: [...c.warnings] }, {
+    assert.deepEqual({
+      ...c,
+      liveness: { ...c.liveness, classTimeouts: { ...c.liveness.classTimeouts }, flapping: { ...c.liveness.flapping } },
+      httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] },
+      sim: { ...c.sim },
+      warnings: [...c.warnings],
+    }, {
       hub: 'ws://127.0.0.1:18001/ws',
       http: 'http://127.0.0.1:18001/call',
       realm: 'test_realm',
@@ -408,7 +414,10 @@ describe('liveness options', () => {
   });
 
   it('refuses a class timeout that is not CLASS=SECONDS with positive seconds', () => {
-    assertUsageError(() => load(['--agent-timeout-class', 'AggregatorAgent']), 'Invalid value for "--agent-timeout-class": "AggregatorAgent" is not CLASS=SECONDS');
+    assertUsageError(
+      () => load(['--agent-timeout-class', 'AggregatorAgent']),
+      'Invalid value for "--agent-timeout-class": "AggregatorAgent" is not CLASS=SECONDS',
+    );
     assertUsageError(
       () => load(['--agent-timeout-class', 'A=0']),
       'Invalid value for "--agent-timeout-class": the timeout of "A" must be a positive number of seconds',

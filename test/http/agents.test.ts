@@ -101,7 +101,7 @@ describe('GET /api/agents', () => {
   });
 
   const BAD: [string, string][] = [
-    ['state=zombie', 'Invalid value for "state": "zombie" (expected alive or expired)'],
+    ['state=zombie', 'Invalid value for "state": "zombie" (expected alive, expired, suspect, flapping)'],
     ['limit=0', 'Invalid value for "limit": "0" (expected an integer from 1 to 100000)'],
     ['limit=ten', 'Invalid value for "limit": "ten" (expected an integer from 1 to 100000)'],
     ['limit=100001', 'Invalid value for "limit": "100001" (expected an integer from 1 to 100000)'],
@@ -140,12 +140,18 @@ describe('GET /api/agents/:address', () => {
     assert.equal(status, 200);
     assert.deepEqual(Object.keys(body).slice(0, 6), PYTHON_KEYS);
     assert.equal(body.restarts, 1);
+    // Two beats at once: a mean interval of 0, so suspect after the 1 s floor, before it expires.
+    assert.deepEqual(body.history.map((t: any) => t.type), ['joined', 'ops-changed', 'suspect', 'expired', 'restarted', 'revived']);
+    const revived = body.history[5].at;
     assert.deepEqual(body.ops, [
-      { name: 'acq', code: 3, code_name: 'RUNNING', field: 'observatory_fake1_acq' },
-      { name: 'count', code: 1, code_name: 'NONE', field: 'observatory_fake1_count' },
+      { name: 'acq', code: 3, code_name: 'RUNNING', field: 'observatory_fake1_acq', in_code_since: revived },
+      { name: 'count', code: 1, code_name: 'NONE', field: 'observatory_fake1_count', in_code_since: revived },
     ]);
-    assert.deepEqual(body.history.map((t: any) => t.type), ['joined', 'ops-changed', 'expired', 'restarted', 'revived']);
-    assert.deepEqual(body.history[2].op_codes, { acq: 7, count: 7 });
+    assert.equal(body.stale_since, null);
+    assert.equal(body.timeout, 5);
+    assert.equal(body.suspect, null);
+    assert.equal(body.flapping, null);
+    assert.deepEqual(body.history[3].op_codes, { acq: 7, count: 7 });
     assert.match(body.history[0].id, /-1$/);
   });
 

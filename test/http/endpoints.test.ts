@@ -21,7 +21,7 @@ describe('HTTP endpoints', () => {
     h = await startHttp();
     const { status, body } = await h.json('/healthz');
     assert.equal(status, 200);
-    assert.deepEqual(body, { status: 'ok' });
+    assert.deepEqual(body, { status: 'ok', connected: true, subscribed: true, stale_since: null, event_loop_lag: 0 });
   });
 
   it('GET /readyz is 503 before the registry joins the router and 200 after', async () => {
@@ -78,7 +78,9 @@ describe('HTTP endpoints', () => {
     assert.equal(status, 200);
     assert.equal(body.address, 'observatory.registry');
     assert.equal(body.ready, true);
-    assert.deepEqual(body.agents, { total: 1, alive: 1, expired: 0 });
+    assert.deepEqual(body.agents, { total: 1, alive: 1, expired: 0, suspect: 0, flapping: 0 });
+    assert.equal(body.subscribed, true);
+    assert.equal(body.stale_since, null);
     assert.equal(body.counters.joined, 1);
     assert.equal(body.events.emitted.joined, 1);
   });

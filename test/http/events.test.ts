@@ -31,9 +31,10 @@ describe('GET /api/events', () => {
     await h.beat('fake1', { ops: { acq: 3 }, sessionId: 'new-process' });
     await h.raw('observatory.bad.feeds.heartbeat', [[{ acq: 99 }, feedFor('observatory.bad')]]);
     const events = await sse.events();
-    assert.deepEqual(events.map((e) => e.event), ['joined', 'ops-changed', 'expired', 'revived', 'restarted', 'rejected']);
+    // Two beats at once give a mean interval of 0: suspect after the 1 s floor, before the expiry.
+    assert.deepEqual(events.map((e) => e.event), ['joined', 'ops-changed', 'suspect', 'expired', 'revived', 'restarted', 'rejected']);
     const epoch = h.app.events.log.epoch;
-    assert.deepEqual(events.map((e) => e.id), [1, 2, 3, 4, 5, 6].map((n) => `${epoch}-${n}`));
+    assert.deepEqual(events.map((e) => e.id), [1, 2, 3, 4, 5, 6, 7].map((n) => `${epoch}-${n}`));
     const joined = JSON.parse(events[0]!.data!);
     assert.deepEqual(joined, {
       address: 'observatory.fake1',
@@ -43,11 +44,14 @@ describe('GET /api/events', () => {
       op_codes: { acq: 1 },
       session_id: '1700000000.123456',
       restarts: 0,
+      suspect: null,
+      flapping: null,
     });
-    assert.deepEqual(JSON.parse(events[2]!.data!).op_codes, { acq: 7 });
-    assert.equal(JSON.parse(events[2]!.data!).state, 'expired');
-    assert.equal(JSON.parse(events[4]!.data!).restarts, 1);
-    const rejected = JSON.parse(events[5]!.data!);
+    assert.deepEqual(JSON.parse(events[2]!.data!).suspect, { reason: 'late', since: joined.at + 1 });
+    assert.deepEqual(JSON.parse(events[3]!.data!).op_codes, { acq: 7 });
+    assert.equal(JSON.parse(events[3]!.data!).state, 'expired');
+    assert.equal(JSON.parse(events[5]!.data!).restarts, 1);
+    const rejected = JSON.parse(events[6]!.data!);
     assert.equal(rejected.reason, 'bad_op_code');
     assert.equal(rejected.suppressed, 0);
     await sse.cancel();
