@@ -13,6 +13,7 @@ export interface RouterArgs {
   maxMessageBytes: number | undefined;
   /** Serve the control API (CONTROL.md) on this port; undefined: none. */
   controlPort: number | undefined;
+  maxSendBufferBytes: number | undefined;
   help: boolean;
 }
 
@@ -25,6 +26,7 @@ const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   config: { type: 'string' },
   'max-message-bytes': { type: 'string' },
   'control-port': { type: 'string' },
+  'max-send-buffer-bytes': { type: 'string' },
 };
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
@@ -37,6 +39,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
   const path = text('--path');
   const bytes = text('--max-message-bytes');
   const controlPort = text('--control-port');
+  const sendBuffer = text('--max-send-buffer-bytes');
   if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with "/", not "${path}"`);
   const args: RouterArgs = {
     host: text('--host') ?? '127.0.0.1',
@@ -46,6 +49,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     config: text('--config'),
     maxMessageBytes: bytes === undefined ? undefined : integer('--max-message-bytes', bytes, 1024, 2 ** 31),
     controlPort: controlPort === undefined ? undefined : integer('--control-port', controlPort, 0, 65535),
+    maxSendBufferBytes: sendBuffer === undefined ? undefined : integer('--max-send-buffer-bytes', sendBuffer, 1024, 2 ** 31),
     help: flags.has('--help'),
   };
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
@@ -75,6 +79,8 @@ Options:
   --max-message-bytes N     largest WebSocket message (default 16777216)
   --control-port PORT       serve the control API on this port (restart, kill, pause,
                             drop or partition an agent; see sim/endpoint/CONTROL.md)
+  --max-send-buffer-bytes N most bytes queued for a connection that does not read
+                            (default 8388608); past it the connection is closed
   -h, --help                show this help
 
 Stops cleanly on SIGINT or SIGTERM.`;

@@ -41,6 +41,7 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
     path: args.path,
     realm: args.realm,
     maxMessageBytes: args.maxMessageBytes,
+    maxSendBufferBytes: args.maxSendBufferBytes,
   });
   io.out(`ocs-sim router listening on ${endpoint.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
   for (const path of endpoint.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);

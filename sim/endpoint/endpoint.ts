@@ -34,6 +34,8 @@ export interface EndpointOptions {
    * (a call result: the caller gets wamp.error.invalid_argument).
    */
   maxMessageBytes?: number;
+  /** Most bytes queued for a connection that does not read (default 8 MiB); past it, that connection is closed. */
+  maxSendBufferBytes?: number;
 }
 
 export interface EndpointStats extends BridgeStats {
@@ -45,6 +47,8 @@ export interface EndpointStats extends BridgeStats {
   badFrames: number;
   /** Connections closed for breaking WebSocket rules or limits (e.g. too big), or by a handler failure. */
   socketErrors: number;
+  /** Connections closed because they did not read what was sent to them (send buffer over the bound). */
+  backpressureCloses: number;
 }
 
 export interface SimEndpoint {
@@ -95,6 +99,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
     refusedUpgrades: 0,
     badFrames: 0,
     socketErrors: 0,
+    backpressureCloses: 0,
   };
   const app = new Hono();
   const sessions: WampSession[] = [];
@@ -133,6 +138,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
       websocket: {
         paths: [...roles.keys()],
         maxMessageBytes: maxMessageBytes > 0 ? maxMessageBytes : 2 ** 31,
+        maxSendBufferBytes: options.maxSendBufferBytes,
         selectProtocol(offered) {
           const serializer = chooseSerializer(offered);
           if (!serializer) stats.refusedUpgrades++;
@@ -160,6 +166,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
           };
         },
         onSocketError: () => void stats.socketErrors++,
+        onBackpressure: () => void stats.backpressureCloses++,
       },
     });
   } catch (error) {

@@ -1,14 +1,19 @@
 // Bun adapter for serve(): Bun.serve with its native WebSocket. hono's
 // hono/bun helper cannot set the answering subprotocol (Bun then echoes the
-// first one offered), so the upgrade passes the header itself.
+// first one offered), so the upgrade passes the header itself. Backpressure:
+// Bun queues what the peer has not read up to backpressureLimit and drops
+// sends past it (send() returns 0); GuardedSocket then closes the connection.
 
 import { BUN_IDLE_TIMEOUT_SECONDS } from './idle-timeout.ts';
-import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, type ServerSocket, upgradeFor } from './serve.ts';
+import { DEFAULT_MAX_SEND_BUFFER_BYTES, type FetchApp, GuardedSocket, type RunningServer, type RuntimeSocket, type ServeOptions, upgradeFor } from './serve.ts';
 
 interface BunSocket {
   data: { guard?: GuardedSocket; protocol: string; request: Request };
+  /** Bytes sent; -1: queued behind backpressure; 0: dropped (or closed). */
   send(data: string | Uint8Array): number;
+  getBufferedAmount(): number;
   close(code?: number, reason?: string): void;
+  terminate(): void;
 }
 
 interface BunServer {
@@ -40,12 +45,19 @@ export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
     websocket: {
       // Bun enforces the limit itself (close 1009) before buffering a huge message.
       ...(route?.maxMessageBytes ? { maxPayloadLength: route.maxMessageBytes } : {}),
+      // A little above our bound, so that GuardedSocket sees the overflow first and says why.
+      backpressureLimit: (route?.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES) + 1,
+      closeOnBackpressureLimit: false,
       open(ws: BunSocket) {
         if (!route) return ws.close(1011);
-        const socket: ServerSocket = {
+        const socket: RuntimeSocket = {
           protocol: ws.data.protocol,
-          send: (data) => void ws.send(data),
+          send(data) {
+            const sent = ws.send(data);
+            return sent > 0 ? 0 : sent === -1 ? ws.getBufferedAmount() : Infinity;
+          },
           close: (code, reason) => ws.close(code, reason),
+          terminate: () => ws.terminate(),
         };
         ws.data.guard = new GuardedSocket(route, socket, ws.data.request, open);
       },

@@ -1,7 +1,8 @@
 // Deno adapter for serve(): Deno.serve, and Deno.upgradeWebSocket with the
 // subprotocol chosen by the route (hono/deno would echo the first offered).
+// Backpressure: the socket's bufferedAmount after each send.
 
-import { type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, settleWithin, upgradeFor } from './serve.ts';
+import { type FetchApp, GuardedSocket, type RunningServer, type RuntimeSocket, type ServeOptions, settleWithin, upgradeFor } from './serve.ts';
 
 interface DenoServer {
   readonly addr: { port: number };
@@ -33,9 +34,12 @@ export function serveDeno(app: FetchApp, options: ServeOptions): RunningServer {
     sockets.add(socket);
     let guard: GuardedSocket | undefined;
     socket.onopen = () => {
-      const wrapped = {
+      const wrapped: RuntimeSocket = {
         protocol: upgrade.protocol,
-        send: (data: string | Uint8Array) => socket.send(data as string | Uint8Array<ArrayBuffer>),
+        send(data) {
+          socket.send(data as string | Uint8Array<ArrayBuffer>);
+          return socket.bufferedAmount;
+        },
         close: (code?: number, reason?: string) => socket.close(code, reason),
       };
       guard = new GuardedSocket(route, wrapped, request, open);

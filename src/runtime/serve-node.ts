@@ -1,19 +1,42 @@
-// Node adapter for serve(): @hono/node-server for HTTP, and the node:http
-// 'upgrade' event with node-websocket.ts for WebSockets (the node-server
-// helper would need the `ws` package).
+// Node adapter for serve(): @hono/node-server for HTTP, and the `ws`
+// package's WebSocketServer (noServer) on node:http's 'upgrade' event. ws
+// enforces the message size limit (1009) and UTF-8 of text frames; no
+// permessage-deflate (WAMP messages are small, crossbar does not need it).
+// Backpressure: ws's bufferedAmount (its queue plus the socket's) after each send.
 
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
-import { acceptHandshake, NodeWebSocket } from './node-websocket.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, type FetchApp, GuardedSocket, type RunningServer, type ServeOptions, upgradeFor } from './serve.ts';
+import { type WebSocket, WebSocketServer } from 'ws';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type FetchApp,
+  GuardedSocket,
+  type RunningServer,
+  type RuntimeSocket,
+  type ServeOptions,
+  settleWithin,
+  upgradeFor,
+} from './serve.ts';
+
+/** How long shutdown waits for a peer's closing handshake before dropping it. */
+const CLOSE_WAIT_MS = 1000;
 
 export async function serveNode(app: FetchApp, options: ServeOptions): Promise<RunningServer> {
   const route = options.websocket;
   const open = new Set<GuardedSocket>();
-  const upgraded = new Set<Duplex>();
+  const sockets = new Set<WebSocket>();
   const server = createAdaptorServer({ fetch: (request, env) => app.fetch(request, env), hostname: options.hostname });
+  /** The route's subprotocol choice per upgrade request, for ws's handleProtocols. */
+  const chosen = new WeakMap<IncomingMessage, string>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: route?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: (_offered, incoming) => chosen.get(incoming) || false,
+  });
 
   server.on('upgrade', (incoming: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -24,22 +47,29 @@ export async function serveNode(app: FetchApp, options: ServeOptions): Promise<R
       socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    if (!acceptHandshake(socket, incoming.headers, upgrade.protocol)) return;
-    upgraded.add(socket);
-    socket.once('close', () => upgraded.delete(socket));
-    // deno-lint-ignore prefer-const -- set after the socket exists; frames in `head` may arrive before
-    let guard: GuardedSocket | undefined;
-    const ws = new NodeWebSocket(socket, head, route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, {
-      message: (data) => guard?.message(data),
-      close: (code, reason) => guard?.closed(code, reason),
-      violation: (code, reason) => guard?.violation(new Error(`WebSocket closed with ${code}: ${reason}`)),
+    chosen.set(incoming, upgrade.protocol);
+    wss.handleUpgrade(incoming, socket, head, (ws) => {
+      sockets.add(ws);
+      const wrapped: RuntimeSocket = {
+        protocol: upgrade.protocol,
+        send(data) {
+          ws.send(data);
+          return ws.bufferedAmount;
+        },
+        close: (code?: number, reason?: string) => ws.close(code, reason),
+        terminate: () => ws.terminate(),
+      };
+      const guard = new GuardedSocket(route, wrapped, request, open);
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        guard.message(isBinary ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data.toString('utf8'));
+      });
+      // ws closes the connection itself for a protocol error, a bad UTF-8 text or a too-big message (1009).
+      ws.on('error', (error: Error) => guard.violation(error));
+      ws.on('close', (code: number, reason: Buffer) => {
+        sockets.delete(ws);
+        guard.closed(code, reason.toString('utf8'));
+      });
     });
-    const wrapped = {
-      protocol: upgrade.protocol,
-      send: (data: string | Uint8Array) => ws.send(data),
-      close: (code?: number, reason?: string) => ws.close(code, reason),
-    };
-    guard = new GuardedSocket(route, wrapped, request, open);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -56,15 +86,13 @@ export async function serveNode(app: FetchApp, options: ServeOptions): Promise<R
     url: `http://${host}:${port}`,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closing = [...sockets].map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
       for (const guard of [...open]) guard.close();
-      // Upgraded sockets are no longer the HTTP server's; wait for their closing handshakes (bounded in NodeWebSocket).
-      await Promise.all([...upgraded].map((socket) =>
-        new Promise<void>((resolve) => {
-          if (socket.destroyed) resolve();
-          else socket.once('close', () => resolve());
-        })
-      ));
+      // Upgraded sockets are no longer the HTTP server's; a peer that never answers the close is dropped.
+      await settleWithin(closing, CLOSE_WAIT_MS);
+      for (const ws of sockets) ws.terminate();
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      wss.close();
       await closed;
     },
   };

@@ -2,8 +2,9 @@
 // endpoint and registry HTTP API). It picks the runtime's server at run time;
 // the per-runtime files (serve-bun.ts, serve-deno.ts, serve-node.ts) only
 // start a listener and move bytes. Everything they share lives here:
-// subprotocol choice, guarded handlers, the size limit, bookkeeping of open
-// sockets so close() can end them.
+// subprotocol choice, guarded handlers, the size limit, backpressure (a
+// bounded send buffer per connection), bookkeeping of open sockets so close()
+// can end them.
 
 /** Anything with a WHATWG fetch handler: a hono app, or a plain object. */
 export interface FetchApp {
@@ -15,8 +16,19 @@ export interface FetchApp {
 export interface ServerSocket {
   /** The subprotocol agreed in the handshake ('' if none). */
   readonly protocol: string;
+  /** Queue one message; past the route's send buffer bound the connection is closed instead (see onBackpressure). */
   send(data: string | Uint8Array): void;
   close(code?: number, reason?: string): void;
+}
+
+/** What a runtime adapter hands to GuardedSocket: like ServerSocket, but send says how much is still queued. */
+export interface RuntimeSocket {
+  readonly protocol: string;
+  /** Send one message; returns the bytes still queued for this connection afterwards (Infinity if the runtime dropped it). */
+  send(data: string | Uint8Array): number;
+  close(code?: number, reason?: string): void;
+  /** Drop the connection at once, no closing handshake (it could not pass a full buffer anyway); else close() is used. */
+  terminate?(): void;
 }
 
 /** What handles one connection. Runs guarded: a throw closes only that connection (1011). */
@@ -31,6 +43,12 @@ export interface WebSocketRoute {
   /** Largest message accepted, in bytes; a bigger one closes that connection with 1009. Default 16 MiB. */
   readonly maxMessageBytes?: number;
   /**
+   * Most bytes queued for one connection that is not reading fast enough;
+   * past it the connection is closed (1008, with the reason) and
+   * onBackpressure is called. Default 8 MiB.
+   */
+  readonly maxSendBufferBytes?: number;
+  /**
    * Choose the subprotocol from those the client offered, in the client's
    * order: a name to answer with, '' for none, or null to refuse with 400.
    */
@@ -39,6 +57,8 @@ export interface WebSocketRoute {
   open(socket: ServerSocket, request: Request): SocketHandlers;
   /** A handler threw or a connection broke the rules (e.g. too big); the connection was closed. */
   onSocketError?(error: unknown): void;
+  /** A connection's send buffer passed maxSendBufferBytes; it was closed with `reason`. */
+  onBackpressure?(reason: string): void;
 }
 
 export interface ServeOptions {
@@ -57,6 +77,9 @@ export interface RunningServer {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+/** Close code for a peer that does not read (RFC 6455 1008, policy violation). */
+export const BACKPRESSURE_CLOSE_CODE = 1008;
 
 /** Wait for `promises`, but no longer than `ms` (a peer that never finishes its close handshake must not hang shutdown). */
 export async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
@@ -104,21 +127,30 @@ export function upgradeFor(route: WebSocketRoute | undefined, request: Request):
  */
 export class GuardedSocket {
   readonly #route: WebSocketRoute;
-  readonly #socket: ServerSocket;
+  readonly #socket: RuntimeSocket;
   readonly #limit: number;
+  readonly #sendLimit: number;
   /** The adapter's set of open sockets, for close(). */
   readonly #registry: Set<GuardedSocket>;
   #handlers: SocketHandlers | null = null;
   #closed = false;
+  /** Closed for backpressure (the runtime's own close event then carries no news). */
+  #overflowed = false;
 
-  constructor(route: WebSocketRoute, socket: ServerSocket, request: Request, registry: Set<GuardedSocket>) {
+  constructor(route: WebSocketRoute, socket: RuntimeSocket, request: Request, registry: Set<GuardedSocket>) {
     this.#route = route;
     this.#socket = socket;
     this.#limit = route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#sendLimit = route.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
     this.#registry = registry;
     registry.add(this);
+    const app: ServerSocket = {
+      protocol: socket.protocol,
+      send: (data) => this.#send(data),
+      close: (code, reason) => this.#closeSocket(code ?? 1000, reason ?? ''),
+    };
     try {
-      this.#handlers = route.open(socket, request);
+      this.#handlers = route.open(app, request);
     } catch (error) {
       this.#fail(error, 1011, 'internal error');
     }
@@ -143,6 +175,12 @@ export class GuardedSocket {
   /** The connection ended (either side); call once from the runtime's close event. */
   closed(code: number, reason: string): void {
     this.#registry.delete(this);
+    // Closed for backpressure: the application hears that reason, on its own microtask.
+    if (this.#overflowed) return;
+    this.#deliverClose(code, reason);
+  }
+
+  #deliverClose(code: number, reason: string): void {
     if (this.#closed && !this.#handlers) return;
     this.#closed = true;
     const handlers = this.#handlers;
@@ -168,6 +206,32 @@ export class GuardedSocket {
     } catch {
       // reporting must not escape
     }
+  }
+
+  /** Hot path: one message out, and the backpressure bound. */
+  #send(data: string | Uint8Array): void {
+    if (this.#closed) return;
+    const queued = this.#socket.send(data);
+    if (queued <= this.#sendLimit) return;
+    const reason = queued === Infinity
+      ? `send buffer full (${this.#sendLimit} bytes): the peer is not reading`
+      : `send buffer over ${this.#sendLimit} bytes (${queued} queued): the peer is not reading`;
+    this.#closed = true;
+    this.#overflowed = true;
+    try {
+      if (this.#socket.terminate) this.#socket.terminate();
+      else this.#socket.close(BACKPRESSURE_CLOSE_CODE, reason);
+    } catch {
+      // already gone
+    }
+    try {
+      this.#route.onBackpressure?.(reason);
+    } catch {
+      // reporting must not escape
+    }
+    // The application hears of it now, not when the runtime gets round to it; but not inside
+    // this send, which may be one of a loop over subscribers.
+    queueMicrotask(() => this.#deliverClose(BACKPRESSURE_CLOSE_CODE, reason));
   }
 
   #fail(error: unknown, code: number, reason: string): void {

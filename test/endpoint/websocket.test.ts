@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { type SimEndpoint, startEndpoint } from '../../sim/endpoint/index.ts';
 import type { EventDetails } from '../../src/wamp/session.ts';
 import { joinJson, RawSocket } from './helpers.ts';
+import { openStalledClient } from '../support/stalled-client.ts';
 
 describe('endpoint: WAMP over WebSocket', () => {
   let endpoint: SimEndpoint;
@@ -132,6 +133,42 @@ describe('endpoint: WAMP over WebSocket', () => {
     assert.equal(endpoint.stats.socketErrors, before + 1);
     const peer = await joinJson(endpoint.wsUrl);
     await peer.leave();
+  });
+});
+
+describe('endpoint: backpressure', () => {
+  it('closes a subscriber that stops reading, counts it, and keeps delivering to the others', async () => {
+    const endpoint = await startEndpoint({ port: 0, maxSendBufferBytes: 512 * 1024 });
+    try {
+      const bridges = endpoint.router.sessionCount('test_realm'); // the HTTP bridge's own sessions
+      const stalled = await openStalledClient(endpoint.port, '/ws', 'wamp.2.json');
+      stalled.sendText('[1,"test_realm",{"roles":{"subscriber":{}}}]');
+      stalled.sendText('[32,1,{"match":"wildcard"},"observatory..feeds.heartbeat"]');
+      stalled.stall();
+      const reader = await joinJson(endpoint.wsUrl);
+      let received = 0;
+      await reader.subscribe('observatory..feeds.heartbeat', () => void received++, { match: 'wildcard' });
+      const publisher = await joinJson(endpoint.wsUrl);
+      // The stalled session joined (and so subscribed: same connection, in order) before the flood starts.
+      assert.equal(endpoint.router.sessionCount('test_realm'), bridges + 3);
+      const payload = 'x'.repeat(32 * 1024); // well under the bound: a reader that keeps up never reaches it
+      let published = 0;
+      while (endpoint.stats.backpressureCloses === 0 && published < 5000) {
+        await publisher.publishAcknowledged('observatory.a.feeds.heartbeat', [payload]);
+        published++;
+      }
+      assert.equal(endpoint.stats.backpressureCloses, 1);
+      assert.ok(published < 5000);
+      assert.equal(endpoint.router.sessionCount('test_realm'), bridges + 2);
+      await publisher.publishAcknowledged('observatory.a.feeds.heartbeat', ['after']);
+      await reader.call('wamp.session.count'); // a round trip: every event before it has arrived
+      assert.equal(received, published + 1);
+      stalled.destroy();
+      await publisher.leave();
+      await reader.leave();
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 
