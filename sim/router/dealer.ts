@@ -1,10 +1,15 @@
 // The realm's dealer: REGISTER/UNREGISTER, CALL -> INVOCATION -> YIELD ->
 // RESULT, callee ERRORs forwarded, CANCEL, and clean-up when a callee or a
-// caller leaves. Single-callee registrations only (crossbar's default
-// `invoke: single`, which is what OCS agents use).
+// caller leaves. Shared registrations as crossbar's dealer.py has them: the
+// default `invoke: single` allows one callee (what OCS agents use); with
+// first, last, roundrobin or random further callees may register the same
+// procedure with the same policy, and a call goes to the first, the last, the
+// next in turn or a random one of them. A different policy is refused with
+// procedure_exists_with_different_invocation_policy; any REGISTER of a
+// procedure held by a single registration with procedure_already_exists.
 
 import { refused } from './refuse.ts';
-import type { MatchPolicy } from '../../src/wamp/session.ts';
+import type { InvokePolicy, MatchPolicy } from '../../src/wamp/session.ts';
 import { WampError, WampErrors } from '../../src/wamp/session.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
 import { isValidPattern, isValidUri } from '../../src/wamp/uri-match.ts';
@@ -20,9 +25,13 @@ export interface Registration {
   readonly id: number;
   readonly procedure: string;
   readonly match: MatchPolicy;
-  readonly callee: RouterSession;
+  readonly invoke: InvokePolicy;
+  /** Its callees in the order they registered (one for 'single'); it ends with the last of them. */
+  readonly callees: RouterSession[];
   /** When it was made, ISO 8601 on the router's clock (wamp.registration.get). */
   readonly created: string;
+  /** The next roundrobin turn (crossbar's roundrobin_current). */
+  turn: number;
 }
 
 /** A CALL in flight. */
@@ -96,26 +105,57 @@ export class Dealer {
     }
     // Authorize before anything else, as crossbar does, so a refusal leaks nothing about existing registrations.
     if (refused(this.#core, session, 'register', procedure, MessageType.REGISTER, request)) return;
-    if (this.#index.get(procedure, match)) {
-      session.sendError(MessageType.REGISTER, request, WampErrors.procedureAlreadyExists, [`register for already registered procedure '${procedure}'`]);
+    const invoke = (options.invoke as InvokePolicy | undefined) ?? 'single';
+    const existing = this.#index.get(procedure, match);
+    if (existing) {
+      if (existing.invoke === 'single') {
+        session.sendError(MessageType.REGISTER, request, WampErrors.procedureAlreadyExists, [`register for already registered procedure '${procedure}'`]);
+        return;
+      }
+      if (existing.invoke !== invoke) {
+        session.sendError(MessageType.REGISTER, request, WampErrors.invocationPolicyConflict, [
+          `register for already registered procedure '${procedure}' with conflicting invocation policy (has ${existing.invoke} and ${invoke} was requested)`,
+        ]);
+        return;
+      }
+      // Another callee joins the shared registration (the same session again: the same id, listed once).
+      if (!existing.callees.includes(session)) existing.callees.push(session);
+      session.registrations.add(existing);
+      session.send([MessageType.REGISTERED, request, existing.id]);
       return;
     }
     const created = new Date(this.#core.clock.now() * 1000).toISOString();
-    const registration: Registration = { id: randomId(this.#isRegistrationId), procedure, match, callee: session, created };
+    const id = randomId(this.#isRegistrationId);
+    const registration: Registration = { id, procedure, match, invoke, callees: [session], created, turn: 0 };
     this.#index.set(procedure, match, registration);
     this.#byId.set(registration.id, registration);
     session.registrations.add(registration);
     session.send([MessageType.REGISTERED, request, registration.id]);
   }
 
+  /** The callee a call goes to under the registration's policy (crossbar dealer.py _call). */
+  #calleeOf(registration: Registration): RouterSession {
+    const callees = registration.callees;
+    switch (registration.invoke) {
+      case 'last':
+        return callees[callees.length - 1] as RouterSession;
+      case 'roundrobin':
+        return callees[registration.turn++ % callees.length] as RouterSession;
+      case 'random':
+        return callees[Math.floor(Math.random() * callees.length)] as RouterSession;
+      default: // single, first
+        return callees[0] as RouterSession;
+    }
+  }
+
   unregister(session: RouterSession, message: unknown[]): void {
     const request = message[1] as number;
     const registration = this.#byId.get(message[2] as number);
-    if (!registration || registration.callee !== session) {
+    if (!registration || !registration.callees.includes(session)) {
       session.sendError(MessageType.UNREGISTER, request, WampErrors.noSuchRegistration);
       return;
     }
-    this.#drop(registration);
+    this.#drop(registration, session);
     session.send([MessageType.UNREGISTERED, request]);
   }
 
@@ -141,7 +181,8 @@ export class Dealer {
       this.#callMeta(session, request, meta, args ?? [], kwargs ?? {});
       return;
     }
-    const { callee, match, id: registrationId } = registration as Registration;
+    const { match, id: registrationId } = registration as Registration;
+    const callee = this.#calleeOf(registration as Registration);
     const options = message[2] as Record<string, unknown>;
     const invocation: Invocation = { id: this.#invocationIds.next(), caller: session, request, callee, procedure };
     this.#invocations.set(invocation.id, invocation);
@@ -202,7 +243,7 @@ export class Dealer {
 
   /** A session left: drop its registrations, fail calls it was serving, forget calls it made. */
   detach(session: RouterSession): void {
-    for (const registration of session.registrations) this.#drop(registration);
+    for (const registration of session.registrations) this.#drop(registration, session);
     for (const invocation of session.invocations.values()) {
       this.#fail(invocation, WampErrors.canceled, [CALLEE_GONE]);
     }
@@ -241,8 +282,13 @@ export class Dealer {
     invocation.caller.calls.delete(invocation.request);
   }
 
-  #drop(registration: Registration): void {
-    registration.callee.registrations.delete(registration);
+  /** `callee` leaves the registration; the registration ends with its last callee. */
+  #drop(registration: Registration, callee: RouterSession): void {
+    callee.registrations.delete(registration);
+    const callees = registration.callees;
+    const at = callees.indexOf(callee);
+    if (at >= 0) callees.splice(at, 1);
+    if (callees.length > 0) return;
     this.#index.delete(registration.procedure, registration.match);
     this.#byId.delete(registration.id);
   }

@@ -1,6 +1,6 @@
 // The registration meta procedures (wamp.registration.*), as crossbar 26
-// answers them: ids or null, and its texts for unknown ids. Single-callee
-// registrations only, so list_callees has one id (invoke 'single').
+// answers them: ids or null, and its texts for unknown ids; list_callees in
+// registration order (several for a shared registration).
 
 import { WampError, WampErrors } from '../../src/wamp/session.ts';
 import type { MatchPolicy } from '../../src/wamp/session.ts';
@@ -42,11 +42,11 @@ export const REGISTRATION_META: Array<[string, MetaProcedure]> = [
   }],
   ['wamp.registration.get', (realm, _caller, args, kwargs) => {
     const r = registrationOf(realm, requiredArg(args, kwargs, 0, 'registration_id', 'registration_get'));
-    return { id: r.id, created: r.created, uri: r.procedure, match: r.match, invoke: 'single' };
+    return { id: r.id, created: r.created, uri: r.procedure, match: r.match, invoke: r.invoke };
   }],
   ['wamp.registration.list_callees', (realm, _caller, args, kwargs) => {
     const r = registrationOf(realm, requiredArg(args, kwargs, 0, 'registration_id', 'registration_list_callees'));
-    return [r.callee.id];
+    return r.callees.map((callee) => callee.id);
   }],
   ['wamp.registration.list', (realm, _caller, args, kwargs) => {
     // As crossbar: a falsy session id (none, 0) lists every registration.

@@ -3,6 +3,7 @@
 // JSON and msgpack, so the router and the peer validate them strictly here.
 
 import { isMatchPolicy } from './uri-match.ts';
+import { INVOKE_POLICIES, type InvokePolicy } from './session.ts';
 
 export const MessageType = {
   HELLO: 1,
@@ -186,6 +187,10 @@ function optionProblem(code: number, message: unknown[]): string | null {
     const match = (message[2] as Record<string, unknown>).match;
     if (match !== undefined && !isMatchPolicy(match)) {
       return `${messageName(code)} option "match" must be "exact", "prefix" or "wildcard", not ${JSON.stringify(match)}.`;
+    }
+    const invoke = (message[2] as Record<string, unknown>).invoke;
+    if (code === MessageType.REGISTER && invoke !== undefined && !INVOKE_POLICIES.includes(invoke as InvokePolicy)) {
+      return `REGISTER option "invoke" must be one of ${INVOKE_POLICIES.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(invoke)}.`;
     }
   } else if (code === MessageType.PUBLISH) {
     const o = message[2] as Record<string, unknown>;

@@ -185,11 +185,15 @@ export class WampPeer implements WampSession {
 
   register(procedure: string, endpoint: Endpoint, options?: RegisterOptions): Promise<Registration> {
     const match = options?.match;
+    const invoke = options?.invoke;
     const request = this.#nextRequest();
+    const wireOptions: Record<string, string> = {};
+    if (match && match !== 'exact') wireOptions.match = match;
+    if (invoke && invoke !== 'single') wireOptions.invoke = invoke;
     return this.#request(MessageType.REGISTER, MessageType.REGISTERED, `REGISTER of '${procedure}'`, [
       MessageType.REGISTER,
       request,
-      match && match !== 'exact' ? { match } : {},
+      wireOptions,
       procedure,
     ], (reply) => {
       const id = reply[2] as number;

@@ -34,8 +34,14 @@ export type Endpoint = (args: Args, kwargs: Kwargs, details: InvocationDetails) 
 export interface SubscribeOptions {
   match?: MatchPolicy;
 }
+/** crossbar's invocation policies for a shared registration; 'single' (the default) allows one callee. */
+export type InvokePolicy = 'single' | 'first' | 'last' | 'roundrobin' | 'random';
+export const INVOKE_POLICIES: readonly InvokePolicy[] = ['single', 'first', 'last', 'roundrobin', 'random'];
+
 export interface RegisterOptions {
   match?: MatchPolicy;
+  /** Several callees may register a procedure with the same shared policy (not 'single'). */
+  invoke?: InvokePolicy;
 }
 export interface PublishOptions {
   /** Default true, as in crossbar: a session never receives its own events. */
@@ -102,6 +108,7 @@ export interface WampSession {
 export const WampErrors = {
   noSuchProcedure: 'wamp.error.no_such_procedure',
   procedureAlreadyExists: 'wamp.error.procedure_already_exists',
+  invocationPolicyConflict: 'wamp.error.procedure_exists_with_different_invocation_policy',
   notAuthorized: 'wamp.error.not_authorized',
   runtimeError: 'wamp.error.runtime_error',
   invalidArgument: 'wamp.error.invalid_argument',

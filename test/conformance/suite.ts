@@ -104,6 +104,55 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.equal(err.error, 'wamp.error.procedure_already_exists');
     });
 
+    it("shared registration 'last': the newest callee answers; when it leaves, the one before it does", async () => {
+      const c = await join();
+      try {
+        await a.register('observatory.shared.last', () => 'a', { invoke: 'last' });
+        await c.register('observatory.shared.last', () => 'c', { invoke: 'last' });
+        assert.equal((await b.call('observatory.shared.last')).args[0], 'c');
+        await c.leave();
+        assert.equal((await b.call('observatory.shared.last')).args[0], 'a');
+      } finally {
+        await c.leave().catch(() => {});
+      }
+    });
+
+    it("shared registration 'first' and 'roundrobin': the oldest callee, or each in turn", async () => {
+      const c = await join();
+      try {
+        await a.register('observatory.shared.first', () => 'a', { invoke: 'first' });
+        await c.register('observatory.shared.first', () => 'c', { invoke: 'first' });
+        assert.equal((await b.call('observatory.shared.first')).args[0], 'a');
+        await a.register('observatory.shared.rr', () => 'a', { invoke: 'roundrobin' });
+        await c.register('observatory.shared.rr', () => 'c', { invoke: 'roundrobin' });
+        const answers = [];
+        for (let i = 0; i < 4; i++) answers.push((await b.call('observatory.shared.rr')).args[0]);
+        assert.deepEqual(answers, ['a', 'c', 'a', 'c']);
+        await a.register('observatory.shared.random', () => 'a', { invoke: 'random' });
+        await c.register('observatory.shared.random', () => 'c', { invoke: 'random' });
+        const seen = new Set<unknown>();
+        for (let i = 0; i < 40 && seen.size < 2; i++) seen.add((await b.call('observatory.shared.random')).args[0]);
+        assert.deepEqual([...seen].sort(), ['a', 'c'], 'random reaches both (40 tries)');
+      } finally {
+        await c.leave().catch(() => {});
+      }
+    });
+
+    it("shared registration: a conflicting policy gets crossbar's error and text; single stays single", async () => {
+      await a.register('observatory.shared.policy', () => 1, { invoke: 'last' });
+      const conflict = await rejection(b.register('observatory.shared.policy', () => 2, { invoke: 'first' }));
+      assert.equal(conflict.error, 'wamp.error.procedure_exists_with_different_invocation_policy');
+      assert.deepEqual(conflict.args, [
+        "register for already registered procedure 'observatory.shared.policy' with conflicting invocation policy (has last and first was requested)",
+      ]);
+      const single = await rejection(b.register('observatory.shared.policy', () => 2));
+      assert.equal(single.error, 'wamp.error.procedure_exists_with_different_invocation_policy');
+      await a.register('observatory.shared.single', () => 1);
+      const onSingle = await rejection(b.register('observatory.shared.single', () => 2, { invoke: 'last' }));
+      assert.equal(onSingle.error, 'wamp.error.procedure_already_exists');
+      assert.deepEqual(onSingle.args, ["register for already registered procedure 'observatory.shared.single'"]);
+    });
+
     it("passes a callee's error to the caller", async () => {
       await a.register('observatory.fails', () => {
         throw new WampError('observatory.error.custom', ['why'], { detail: 1 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Router } from '../../sim/router/index.ts';
 import { CallResult, type InvocationDetails, WampError } from '../../src/wamp/session.ts';
 import { RawClient } from './raw-client.ts';
+import { settle } from '../support/settle.ts';
 
 const isWampError = (uri: string, text?: RegExp) => (e: unknown): boolean =>
   e instanceof WampError && e.error === uri && (text === undefined || text.test(String(e.args[0])));
@@ -176,6 +177,51 @@ describe('dealer', () => {
     agent.send([70, invocation[1], {}, ['late']]);
     caller.send([48, 6, {}, 'wamp.session.count']);
     assert.deepEqual(await caller.next(), [50, 6, {}, [2]], 'no RESULT for the canceled call came first');
+    router.close();
+  });
+});
+
+describe('dealer: shared registrations (crossbar invoke policies)', () => {
+  it('keeps a shared registration while any callee holds it, with one id; the meta API lists the callees in order', async () => {
+    const router = new Router();
+    const a = await router.connect('r');
+    const b = await router.connect('r');
+    const admin = await router.connect('r');
+    const first = await a.register('x.shared', () => 'a', { invoke: 'last' });
+    const second = await b.register('x.shared', () => 'b', { invoke: 'last' });
+    assert.equal(first.id, second.id, 'one registration, two callees');
+    assert.deepEqual((await admin.call('wamp.registration.list_callees', [first.id])).args, [[a.id, b.id]]);
+    assert.equal(((await admin.call('wamp.registration.get', [first.id])).args[0] as { invoke: string }).invoke, 'last');
+    await second.unregister();
+    assert.equal((await admin.call('x.shared')).args[0], 'a');
+    await first.unregister();
+    await assert.rejects(admin.call('x.shared'), isWampError('wamp.error.no_such_procedure'));
+    router.close();
+  });
+
+  it('fails a call in flight on a callee that leaves; the next call goes to the one left', async () => {
+    const router = new Router();
+    const a = await router.connect('r');
+    const b = await router.connect('r');
+    const client = await router.connect('r');
+    await a.register('x.stall', () => 'a', { invoke: 'last' });
+    await b.register('x.stall', () => new Promise(() => {}), { invoke: 'last' });
+    const pending = client.call('x.stall');
+    await settle(); // the INVOCATION reaches b
+    router.killSession(b.id);
+    await assert.rejects(pending, isWampError('wamp.error.canceled'));
+    assert.equal((await client.call('x.stall')).args[0], 'a');
+    router.close();
+  });
+
+  it('aborts a REGISTER with an unknown invoke policy as a protocol violation, as autobahn-python does', async () => {
+    const router = new Router();
+    const raw = new RawClient(router);
+    await raw.join('r');
+    raw.send([64, 1, { invoke: 'sometimes' }, 'x.bad']);
+    const abort = await raw.next();
+    assert.equal(abort[0], 3);
+    assert.equal(abort[2], 'wamp.error.protocol_violation');
     router.close();
   });
 });
