@@ -36,7 +36,11 @@ export async function main(argv = host.argv()): Promise<number> {
   }
   const log = makeLog(config);
   for (const warning of config.warnings) log(`warning: ${warning}`);
-  const service = new RegistryService(config, { clock: systemClock, hostname: host.hostname(), pid: host.pid(), log });
+  const service = new RegistryService(config, { clock: systemClock, hostname: host.hostname(), pid: host.pid(), log, readFile: host.readTextFile });
+  host.onReloadSignal(() => {
+    log('SIGHUP: re-reading the site config for the agents it expects');
+    service.reloadExpected();
+  });
   // The table as it was, before anything can ask `main` for it.
   if (config.stateFile) restoreState(config.stateFile, service.agent, log);
   const keeper = config.stateFile ? keepState(config.stateFile, service.agent, systemClock, log) : null;

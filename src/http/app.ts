@@ -16,6 +16,8 @@ import { BadRequest, quoted } from './bad-request.ts';
 import { EventLog } from './event-log.ts';
 import { EventStream } from './event-stream.ts';
 import { type Transition, TransitionHistory } from './history.ts';
+import type { ExpectedAgents } from '../core/expected.ts';
+import { expectedReport, expectedView } from './expected-view.ts';
 import { LagProbe } from './lag-probe.ts';
 import { openApiDocument } from './openapi.ts';
 import { MONITOR_PAGE } from './page.ts';
@@ -32,6 +34,8 @@ export interface RegistrySource {
   readonly connected?: boolean;
   readonly subscribed?: boolean;
   readonly staleSince?: number | null;
+  /** The agents the site config names (missing and unexpected come from it). */
+  readonly expected?: ExpectedAgents;
   readonly operationsFeed: { readonly published: number };
   onChange(listener: (change: AgentChange) => void): () => void;
   onRejected(listener: (rejection: Rejection) => void): () => void;
@@ -89,6 +93,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     ready: () => source.ready,
     health,
     damped: () => transitions.damped,
+    expected: source.expected,
     now: () => clock.now(),
     published: () => source.operationsFeed.published,
     stream: stream.stats,
@@ -164,7 +169,13 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     });
     const past = history.of(address);
     const detailed = ops.map((op) => ({ ...op, in_code_since: inCodeSince(op.name, op.code, past, agent.firstSeen) }));
-    return c.json({ ...agentView(agent, clock.now()), stale_since: source.staleSince ?? null, ops: detailed, history: past });
+    return c.json({
+      ...agentView(agent, clock.now()),
+      stale_since: source.staleSince ?? null,
+      expected: expectedView(source.expected, address),
+      ops: detailed,
+      history: past,
+    });
   });
 
   app.get('/api/events', (c) => {
@@ -202,6 +213,11 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       events: { last_event_id: log.idOf(log.last), buffered: log.last - log.first + 1, emitted: transitions.counts, ...stream.stats },
       event_loop_lag: lag.lag,
     });
+  });
+
+  app.get('/api/expected', (c) => {
+    singleValues(new URL(c.req.url), []);
+    return c.json(expectedReport(source.expected, registry, clock.now()));
   });
 
   app.get('/metrics', (c) => {

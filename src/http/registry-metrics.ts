@@ -7,6 +7,7 @@
 
 import type { ReadonlyAgent, RegistryView } from '../core/index.ts';
 import { REJECTION_REASONS } from '../core/index.ts';
+import type { ExpectedAgents } from '../core/expected.ts';
 import { encodeAll, streamParts } from './chunked-body.ts';
 import { escapeLabelValue, formatValue, labels, PrometheusWriter } from './prometheus.ts';
 
@@ -17,6 +18,8 @@ export interface MetricsSources {
   health?: () => { connected: boolean; subscribed: boolean; stale_since: number | null };
   /** Events held back for flapping agents. */
   damped?: () => number;
+  /** The agents the site config names. */
+  expected?: ExpectedAgents;
   /** Registry time, for how long the table has been stale. */
   now?: () => number;
   /** agent_operations events published so far. */
@@ -68,7 +71,7 @@ export class RegistryMetrics {
       ),
     );
     for (const agent of agents) parts.push(this.#agentLines(agent).opLines as Uint8Array);
-    parts.push(UTF8.encode(this.#suspects(agents)));
+    parts.push(UTF8.encode(this.#suspects(agents) + this.#missing()));
     return streamParts(UTF8.encode(this.#registryFamilies()), parts, -1, NOTHING);
   }
 
@@ -113,6 +116,19 @@ export class RegistryMetrics {
         w.sample(labels({ address: agent.agent_address, agent_class: agent.agent_class ?? '', reason: agent.suspect }), 1);
       }
     }
+    return w.text();
+  }
+
+  /** Expected versus observed: counts, and one line per missing agent. */
+  #missing(): string {
+    const expected = this.#sources.expected;
+    const w = new PrometheusWriter();
+    const missing = expected?.missing(this.#sources.registry) ?? [];
+    w.family('ocs_registry_agents_missing', 'gauge', 'Agents the site config expects up that were never heard.').sample('', missing.length);
+    w.family('ocs_registry_agents_unexpected', 'gauge', 'Agents heard that no host of the site config names.')
+      .sample('', expected?.unexpected(this.#sources.registry).length ?? 0);
+    w.family('ocs_agent_missing', 'gauge', 'Present (1) while an agent the site config expects up was never heard.');
+    for (const a of missing) w.sample(labels({ address: a.address, agent_class: a.agentClass ?? '', host: a.host }), 1);
     return w.text();
   }
 

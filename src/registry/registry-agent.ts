@@ -22,6 +22,7 @@ import { AgentOperationsFeed } from './agent-operations.ts';
 import { MAIN_DOCSTRING } from './docstrings.ts';
 import { PacedRepublish } from './paced-republish.ts';
 import { TransitionLog } from './transition-log.ts';
+import { ExpectedAgents } from '../core/expected.ts';
 
 export interface RegistryAgentOptions {
   /** `{address_root}.{instance_id}`, e.g. `observatory.registry`. */
@@ -57,6 +58,8 @@ export class RegistryAgent {
   readonly waitTime: number;
   /** One rate-limited line per agent transition. */
   readonly transitionLog: TransitionLog;
+  /** The agents the site config names (set by the service; empty with --site none). */
+  readonly expected: ExpectedAgents;
   readonly sweepIntervalMs: number;
   readonly #clock: Clock;
   readonly #log: (line: string) => void;
@@ -87,6 +90,7 @@ export class RegistryAgent {
     this.#readElsewhere = options.readElsewhere ??
       "Read the agent table from the registry's HTTP API instead (GET /api/agents; start it with --http-port).";
     this.transitionLog = new TransitionLog(this.#log, options.clock);
+    this.expected = new ExpectedAgents([options.address]);
     this.#staleSince = options.clock.now();
     this.waitTime = options.waitTime ?? 30;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 25;

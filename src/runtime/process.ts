@@ -42,6 +42,11 @@ export function onShutdownSignal(handler: (signal: string) => void): void {
   }
 }
 
+/** Run `handler` on every SIGHUP (re-read the site config). */
+export function onReloadSignal(handler: () => void): void {
+  if (process.platform !== 'win32') process.on('SIGHUP', handler);
+}
+
 export function exit(code: number): never {
   process.exit(code);
 }

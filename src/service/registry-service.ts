@@ -16,6 +16,8 @@ import { WebSocketTransport } from '../wamp/websocket-transport.ts';
 import type { PayloadExceededError } from '../wamp/transport.ts';
 import { Reconnector } from '../wamp/reconnect.ts';
 import { createHttpApp, type HttpApp } from '../http/index.ts';
+import { readExpectedAgents } from '../config/expected-agents.ts';
+import { logText } from '../core/index.ts';
 
 export interface RegistryServiceDeps {
   readonly clock: Clock;
@@ -26,6 +28,8 @@ export interface RegistryServiceDeps {
   readonly log: (line: string) => void;
   /** Build the HTTP app even when config.httpApi.port is null (the worker serves it itself). */
   readonly http?: boolean;
+  /** Reads the site config again for the agents it expects (with --site none, or without this, nothing is expected). */
+  readonly readFile?: (path: string) => string;
   /** Seconds between status lines; 0: none. Default 10. */
   readonly statusEverySeconds?: number;
 }
@@ -46,6 +50,8 @@ export class RegistryService {
   #status: ReturnType<typeof setInterval> | null = null;
   #resolveGaveUp: () => void = () => {};
   #stopped: Promise<void> | null = null;
+  #cancelReread: (() => void) | null = null;
+  #missing = new Set<string>();
 
   constructor(config: RegistryConfig, deps: RegistryServiceDeps) {
     this.config = config;
@@ -73,6 +79,49 @@ export class RegistryService {
       })
       : null;
     this.gaveUp = new Promise((resolve) => (this.#resolveGaveUp = resolve));
+    this.reloadExpected(false);
+  }
+
+  /**
+   * Read the site config's agent-instances again (at start, on SIGHUP, and
+   * every --site-reread seconds): the agents expected, hence missing and
+   * unexpected. A file that cannot be read keeps the previous list.
+   */
+  reloadExpected(logMissing = true): void {
+    const { siteFile, addressRoot } = this.config;
+    const readFile = this.#deps.readFile;
+    const expected = this.agent.expected;
+    const now = this.#deps.clock.now();
+    if (siteFile === null || readFile === undefined) {
+      expected.set([], null, now);
+      return;
+    }
+    try {
+      const read = readExpectedAgents(siteFile, addressRoot, readFile);
+      for (const warning of read.warnings) this.#deps.log(`site config: ${warning}`);
+      expected.set(read.agents, siteFile, now);
+    } catch (err) {
+      this.#deps.log(`site config: cannot re-read ${logText(siteFile)} (${err instanceof Error ? err.message : String(err)}); keeping the last list`);
+    }
+    // Not at start: nothing has been heard yet.
+    if (logMissing) this.#logMissing();
+  }
+
+  /** One line per agent that became missing since the last look, and per one no longer missing. */
+  #logMissing(): void {
+    const now = new Set(this.agent.expected.missing(this.agent.registry).map((a) => a.address));
+    for (const address of now) if (!this.#missing.has(address)) this.#deps.log(`agent missing address=${logText(address)}`);
+    for (const address of this.#missing) if (!now.has(address)) this.#deps.log(`agent no longer missing address=${logText(address)}`);
+    this.#missing = now;
+  }
+
+  #scheduleReread(): void {
+    const seconds = this.config.liveness.siteRereadSeconds;
+    if (seconds <= 0 || this.config.siteFile === null || this.#stopped) return;
+    this.#cancelReread = this.#deps.clock.after(seconds * 1000, () => {
+      this.reloadExpected();
+      this.#scheduleReread();
+    });
   }
 
   /** Connect and join; resolves at the first join or when that cannot happen. */
@@ -134,6 +183,9 @@ export class RegistryService {
       this.#resolveGaveUp();
     });
     await this.#demo?.start();
+    this.#scheduleReread();
+    const meta = this.agent.expected;
+    log(meta.configured ? `Expected agents: ${meta.size} named in ${logText(meta.source ?? '')}` : 'Expected agents: none (no site config)');
     return { joined: true };
   }
 
@@ -141,6 +193,7 @@ export class RegistryService {
   stop(): Promise<void> {
     this.#stopped ??= (async () => {
       if (this.#status) clearInterval(this.#status);
+      this.#cancelReread?.();
       this.#demo?.stop();
       await this.agent.shutdown().catch(() => {});
       await this.#connection?.stop();

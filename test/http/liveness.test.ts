@@ -90,3 +90,30 @@ describe('HTTP: the registry is not subscribed', () => {
     assert.match(metrics, /^ocs_registry_stale_seconds 3$/m);
   });
 });
+
+describe('HTTP: expected versus observed', () => {
+  let h: HttpHarness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('lists missing and unexpected agents, and each agent says what the site config says of it', async () => {
+    h = await startHttp();
+    const none = await h.json('/api/expected');
+    assert.equal(none.body.configured, false);
+    const up = { agentClass: 'FakeDataAgent', host: 'h1', manage: 'host/up' as const, up: true };
+    h.net.registry.expected.set([{ ...up, address: 'observatory.a' }, { ...up, address: 'observatory.gone' }], '/cfg/site.yaml', h.net.clock.now());
+    await h.beatMany(['a', 'stranger']);
+    const { body } = await h.json('/api/expected');
+    assert.equal(body.configured, true);
+    assert.equal(body.expected, 2);
+    assert.deepEqual(body.missing, [{ address: 'observatory.gone', agent_class: 'FakeDataAgent', host: 'h1', manage: 'host/up', up: true }]);
+    assert.deepEqual(body.unexpected, [{ address: 'observatory.stranger', agent_class: 'FakeDataAgent', expired: false }]);
+    assert.equal((await h.json('/api/agents/observatory.a')).body.expected.host, 'h1');
+    assert.equal((await h.json('/api/agents/observatory.stranger')).body.expected, false);
+    const metrics = await (await h.app.request('/metrics')).text();
+    assert.match(metrics, /^ocs_registry_agents_missing 1$/m);
+    assert.match(metrics, /^ocs_registry_agents_unexpected 1$/m);
+    assert.match(metrics, /^ocs_agent_missing\{address="observatory.gone",agent_class="FakeDataAgent",host="h1"\} 1$/m);
+  });
+});
