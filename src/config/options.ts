@@ -136,7 +136,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     min: 1,
     metavar: 'N',
     group: 'extra',
-    help: 'Most agents tracked at once; heartbeats from further new agents are refused (default 100000).',
+    help:
+      'Most agents tracked at once (default 100000). When full, the agent expired longest is forgotten to make room; a new agent is refused only when all are alive.',
   },
   {
     flag: '--max-message-size',

@@ -26,6 +26,8 @@ export class AddressIndex {
    */
   #bytes = new Uint8Array(4096);
   #used = 0;
+  /** Arena bytes of deleted addresses, reclaimed by compacting when they are half of it. */
+  #dead = 0;
   #size = 0;
 
   /** `seed`: random unless a test needs the layout fixed. */
@@ -73,6 +75,54 @@ export class AddressIndex {
     const offset = this.#store(address);
     this.#place(this.#hash(address), agent + 1, offset);
     this.#size++;
+  }
+
+  /** Remove `address` (its agent was forgotten); false if it was not indexed. */
+  delete(address: string): boolean {
+    const slots = this.#slots;
+    const mask = this.#capacity - 1;
+    let hole = this.#slotOf(address, this.#hash(address));
+    if (slots[hole * SLOT + 1] === EMPTY) return false;
+    this.#dead += this.#arenaBytes(slots[hole * SLOT + 2] as number);
+    // Backward-shift deletion: pull later entries of the probe run into the
+    // hole unless their home slot lies cyclically in (hole, slot].
+    for (let slot = (hole + 1) & mask; slots[slot * SLOT + 1] !== EMPTY; slot = (slot + 1) & mask) {
+      const home = (slots[slot * SLOT] as number) & mask;
+      const stays = hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
+      if (stays) continue;
+      slots.copyWithin(hole * SLOT, slot * SLOT, slot * SLOT + SLOT);
+      hole = slot;
+    }
+    slots.fill(0, hole * SLOT, hole * SLOT + SLOT);
+    this.#size--;
+    if (this.#dead > 4096 && this.#dead * 2 > this.#used) this.#compact();
+    return true;
+  }
+
+  /** The arena bytes of the address stored at `offset` (header included). */
+  #arenaBytes(offset: number): number {
+    const bytes = this.#bytes;
+    const n = (bytes[offset] as number) | (((bytes[offset + 1] as number) & 0x7f) << 8);
+    return 2 + ((bytes[offset + 1] as number) & 0x80 ? 2 * n : n);
+  }
+
+  /** Copy the live addresses into a fresh arena. */
+  #compact(): void {
+    const old = this.#bytes;
+    const fresh = new Uint8Array(Math.max(4096, this.#used - this.#dead));
+    let used = 0;
+    const slots = this.#slots;
+    for (let at = 0; at < slots.length; at += SLOT) {
+      if (slots[at + 1] === EMPTY) continue;
+      const offset = slots[at + 2] as number;
+      const length = this.#arenaBytes(offset);
+      fresh.set(old.subarray(offset, offset + length), used);
+      slots[at + 2] = used;
+      used += length;
+    }
+    this.#bytes = fresh;
+    this.#used = used;
+    this.#dead = 0;
   }
 
   /** FNV-1a from the seed, then MurmurHash3's finalizer (every input bit reaches the low bits). */

@@ -51,6 +51,19 @@ export class AgentStore {
     this.timeoutIds = grown(this.timeoutIds, length);
   }
 
+  /** Agent `index` was forgotten: its row starts afresh for the agent that takes the slot. */
+  clear(index: number): void {
+    this.doubles.fill(Number.NaN, index * DOUBLES, (index + 1) * DOUBLES);
+    this.restarts[index] = 0;
+    this.flags[index] = 0;
+    this.timeoutIds[index] = 0;
+    this.suspectSince.delete(index);
+    this.flapReasons.delete(index);
+    this.bigCodes.delete(index);
+    this.collidesWith.delete(index);
+    this.sessionIds[index] = null;
+  }
+
   get(index: number, slot: number): number {
     return this.doubles[index * DOUBLES + slot] as number;
   }

@@ -49,6 +49,12 @@ export class FlapDetector {
     return reason(inWindow, this.rule.window);
   }
 
+  /** Agent `index` was forgotten: its slot will be another agent's. */
+  forget(index: number): void {
+    this.#recent.delete(index);
+    this.#flapping.delete(index);
+  }
+
   /** Agents that stopped flapping by `now` (each reported once). */
   settle(now: number): number[] {
     const settled: number[] = [];

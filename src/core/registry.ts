@@ -60,6 +60,8 @@ export interface AgentChange {
   readonly vanishedOps: readonly string[];
   /** The address whose agent_operations fields this agent would share (faker-1 / faker_1); set on join. */
   readonly collidesWith: string | null;
+  /** On a join into a full table: the agent expired longest, forgotten to make room (its slot is this agent's now). */
+  readonly forgot: RegisteredAgent | null;
 }
 
 export type IngestResult = AgentChange | Rejection | null;
@@ -80,6 +82,8 @@ export interface RegistryCounters {
   /** Times an agent was flagged flapping. */
   flapping: number;
   fieldCollisions: number;
+  /** Expired agents forgotten to make room for new ones in a full table. */
+  forgotten: number;
   rejected: Record<RejectionReason, number>;
 }
 
@@ -129,6 +133,13 @@ export class Registry implements RegistryView {
   readonly #classNames = new Map<string, string>();
   #expiredCount = 0;
   /**
+   * Expired agents in the order they expired (with the time_expired they had
+   * then): the front is the agent expired longest, the first to forget when
+   * the table is full. Entries of agents revived since are skipped lazily.
+   */
+  #expiredOrder: { agent: RegisteredAgent; at: number }[] = [];
+  #expiredHead = 0;
+  /**
    * Silence is counted on the listening clock: wall time minus every span in
    * which the registry could not hear heartbeats (not subscribed, or stalled).
    * Deadlines in the wheel are on that clock; `#deafSeconds` is the sum of
@@ -160,7 +171,7 @@ export class Registry implements RegistryView {
     this.#wheel = new DeadlineWheel(Math.max(...timeouts));
     const rejected = {} as Record<RejectionReason, number>;
     for (const reason of REJECTION_REASONS) rejected[reason] = 0;
-    this.counters = { heartbeats: 0, joined: 0, revived: 0, expired: 0, restarts: 0, suspected: 0, flapping: 0, fieldCollisions: 0, rejected };
+    this.counters = { heartbeats: 0, joined: 0, revived: 0, expired: 0, restarts: 0, suspected: 0, flapping: 0, fieldCollisions: 0, forgotten: 0, rejected };
   }
 
   get size(): number {
@@ -370,8 +381,10 @@ export class Registry implements RegistryView {
       agent.expire(expiresAt + deaf, now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
       this.#expiredCount++;
       this.counters.expired++;
+      this.#expiredOrder.push({ agent, at: agent.time_expired as number });
       (changes ??= []).push(change(agent, now, { expired: true, unsuspected }));
     });
+    if (changes !== undefined) this.#trimExpiredOrder();
     if (this.flaps.flapping > 0) {
       for (const index of this.flaps.settle(now)) {
         const agent = this.#byIndex[index] as RegisteredAgent;
@@ -461,6 +474,8 @@ export class Registry implements RegistryView {
         this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
       }
     }
+    const byExpiry = this.#byIndex.filter((a) => a.expired).sort((a, b) => (a.time_expired as number) - (b.time_expired as number));
+    for (const agent of byExpiry) this.#expiredOrder.push({ agent, at: agent.time_expired as number });
     return { ok: true, agents: state.agents.length, expired };
   }
 
@@ -477,26 +492,36 @@ export class Registry implements RegistryView {
     const hb = this.#scratch;
     const problem = newAgentProblem(hb, this.#limits);
     if (problem) return this.#rejected(problem);
+    let forgot: RegisteredAgent | null = null;
     if (this.#byIndex.length >= this.maxAgents) {
-      return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} agents); refused ${describeValue(hb.address)}`));
+      // Room for a real agent: the one expired longest is forgotten (a flood's expired entries do not lock the table).
+      forgot = this.#longestExpired();
+      if (forgot === null) {
+        return this.#rejected(reject('registry_full', `Registry is full (${this.maxAgents} live agents); refused ${describeValue(hb.address)}`));
+      }
+      this.#forget(forgot);
     }
-    const agent = this.#add(hb.agentClass, hb.sessionId, now);
+    const agent = this.#add(hb.agentClass, hb.sessionId, now, forgot === null ? this.#byIndex.length : forgot.index);
     this.#setOps(agent, now);
     const listened = this.listeningTime(now);
     this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
     this.counters.heartbeats++;
     this.counters.joined++;
-    return change(agent, now, { joined: true, opsChanged: hb.opCount > 0, collidesWith: agent.collidesWith });
+    return change(agent, now, { joined: true, opsChanged: hb.opCount > 0, collidesWith: agent.collidesWith, forgot });
   }
 
-  /** A new agent at the scratch record's address, in the index and the table, with its class's timeout (not yet in the wheel). */
-  #add(agentClass: string | null, sessionId: string | null, now: number): RegisteredAgent {
+  /**
+   * A new agent at the scratch record's address, in the index and the table,
+   * with its class's timeout (not yet in the wheel); at `index`, the end or
+   * the slot of an agent just forgotten.
+   */
+  #add(agentClass: string | null, sessionId: string | null, now: number, index = this.#byIndex.length): RegisteredAgent {
     const className = agentClass === null ? null : this.#className(agentClass);
-    const agent = new RegisteredAgent(this.#byIndex.length, this.#store, this.#scratch.address, className, sessionId, now);
+    const agent = new RegisteredAgent(index, this.#store, this.#scratch.address, className, sessionId, now);
     const owner = this.#claimFieldPrefix(agent.agent_address);
     if (owner !== null) agent.collides(owner);
     this.#index.add(agent.agent_address, agent.index);
-    this.#byIndex.push(agent);
+    this.#byIndex[index] = agent;
     this.#table[agent.agent_address] = agent;
     agent.useTimeout(this.#timeoutId(className));
     return agent;
@@ -544,6 +569,57 @@ export class Registry implements RegistryView {
     const list: readonly string[] = names;
     if (this.#opNameLists.size < 10_000) this.#opNameLists.set(key, list);
     return list;
+  }
+
+  /** The agent expired longest, still expired and still tracked; null when none is. */
+  #longestExpired(): RegisteredAgent | null {
+    const order = this.#expiredOrder;
+    while (this.#expiredHead < order.length) {
+      const { agent, at } = order[this.#expiredHead] as { agent: RegisteredAgent; at: number };
+      if (this.#byIndex[agent.index] === agent && agent.expired && agent.time_expired === at) return agent;
+      this.#expiredHead++; // revived (or re-expired later, with a later entry) since
+    }
+    return null;
+  }
+
+  /**
+   * Forget an expired agent: out of the index, the table and its field
+   * prefix; its slot (wheel, store, flap record) is free for the agent that
+   * takes it at once. Counted; the change of the joining agent names it.
+   */
+  #forget(agent: RegisteredAgent): void {
+    const i = agent.index;
+    const address = agent.agent_address;
+    this.#index.delete(address);
+    delete this.#table[address];
+    if (agent.collidesWith === null) this.#releaseFieldPrefix(address);
+    this.flaps.forget(i);
+    this.#store.clear(i);
+    this.#expiredCount--;
+    this.counters.forgotten++;
+    this.#expiredHead++;
+    this.#trimExpiredOrder();
+  }
+
+  /** Drop used and stale entries now and then, so the order list stays near the number of expired agents. */
+  #trimExpiredOrder(): void {
+    const order = this.#expiredOrder;
+    if (this.#expiredHead > 1024 && this.#expiredHead * 2 > order.length) {
+      this.#expiredOrder = order.slice(this.#expiredHead);
+      this.#expiredHead = 0;
+    } else if (order.length > 2 * this.#byIndex.length + 1024) {
+      this.#expiredOrder = order.slice(this.#expiredHead).filter((e) => this.#byIndex[e.agent.index] === e.agent && e.agent.time_expired === e.at);
+      this.#expiredHead = 0;
+    }
+  }
+
+  #releaseFieldPrefix(address: string): void {
+    const hash = fnv1a(addressFieldPrefix(address));
+    const known = this.#prefixOwners.get(hash);
+    if (known === undefined) return;
+    const rest = (typeof known === 'string' ? [known] : known).filter((a) => a !== address);
+    if (rest.length === 0) this.#prefixOwners.delete(hash);
+    else this.#prefixOwners.set(hash, rest.length === 1 ? rest[0] as string : rest);
   }
 
   /**
@@ -606,5 +682,6 @@ function change(agent: RegisteredAgent, at: number, c: ChangeFlags): AgentChange
     opsChanged: c.opsChanged ?? false,
     vanishedOps: c.vanishedOps ?? NONE,
     collidesWith: c.collidesWith ?? null,
+    forgot: c.forgot ?? null,
   };
 }

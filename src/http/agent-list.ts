@@ -37,6 +37,8 @@ export class AgentListCache {
   readonly #warmMs: number;
   /** Per agent index: its entry's JSON and what it was rendered from. */
   #entries: (Uint8Array | undefined)[] = [];
+  /** The agent each entry was rendered for: a slot is another agent's once its agent is forgotten. */
+  #owners: (ReadonlyAgent | undefined)[] = [];
   #beats = new Float64Array(0);
   #transitions = new Float64Array(0);
   #expired = new Uint8Array(0);
@@ -68,11 +70,15 @@ export class AgentListCache {
     const transition = agent.lastTransition;
     const expired = agent.expired ? 1 : 0;
     // Every change to an entry comes with a heartbeat or a transition (expiry, revival, op change, restart).
-    if (cached !== undefined && this.#beats[i] === beats && this.#transitions[i] === transition && this.#expired[i] === expired) {
+    if (
+      cached !== undefined && this.#owners[i] === agent && this.#beats[i] === beats && this.#transitions[i] === transition &&
+      this.#expired[i] === expired
+    ) {
       return cached;
     }
     const fresh = UTF8.encode(JSON.stringify(agentView(agent)));
     this.#entries[i] = fresh;
+    this.#owners[i] = agent;
     this.#beats[i] = beats;
     this.#transitions[i] = transition;
     this.#expired[i] = expired;

@@ -1,5 +1,5 @@
 // The operator's log of agents: one grep-able line per join, expiry,
-// revival, restart, collision, suspect and flapping, e.g.
+// revival, restart, collision, suspect, flapping and forgetting, e.g.
 //   agent expired address="observatory.faker1" class="FakeDataAgent" silent=5.0s
 // Caller text is quoted and cut (logText). A token bucket bounds the rate so
 // a flood cannot fill the disk; what it holds back is counted and said on
@@ -41,6 +41,9 @@ export class TransitionLog {
   readonly change = (c: AgentChange): void => {
     const a = c.agent;
     if (c.startedFlapping) this.#line(`agent flapping ${who(a)} reason=${logText(a.flapReason ?? '')}`);
+    if (c.forgot !== null) {
+      this.#line(`agent forgotten ${who(c.forgot)} time_expired=${c.forgot.time_expired}: the table is full, it had expired longest`);
+    }
     if (c.joined) {
       this.#line(`agent joined ${who(a)} session=${logText(a.sessionId ?? '')}`);
       if (c.collidesWith !== null) {

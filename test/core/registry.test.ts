@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import process from 'node:process';
+import fc from 'fast-check';
 import { type AgentChange, type IngestResult, Registry } from '../../src/core/registry.ts';
 import type { RejectionReason } from '../../src/core/rejection.ts';
 import { heartbeat, ROOT } from '../support/heartbeats.ts';
@@ -353,5 +355,85 @@ describe('Registry: the status table', () => {
     assert.equal(stale?.expired, true);
     assert.notEqual(stale?.time_expired, null);
     assert.deepEqual(stale?.op_codes, { operation1: 7, operation2: 7 });
+  });
+});
+
+describe('Registry: room for real agents in a full table', () => {
+  it('forgets the agent expired longest to let a new one in; live agents are never forgotten', () => {
+    const registry = new Registry({ addressRoot: ROOT, maxAgents: 3 });
+    beat(registry, 'flood-1', T0);
+    beat(registry, 'flood-2', T0 + 1);
+    beat(registry, 'live', T0 + 1);
+    assert.equal(beat(registry, 'late', T0 + 2)?.kind, 'rejected', 'full of live agents: refused');
+    beat(registry, 'live', T0 + 5);
+    registry.expire(T0 + 7); // the flood's two entries expired at T0+5 and T0+6
+    const joined = beat(registry, 'real', T0 + 8);
+    assert.equal(joined?.kind, 'changed');
+    assert.equal(joined?.kind === 'changed' && joined.forgot?.agent_address, 'observatory.flood-1', 'the one expired longest');
+    assert.deepEqual(Object.keys(registry.table()).sort(), ['observatory.flood-2', 'observatory.live', 'observatory.real']);
+    assert.equal(registry.get('observatory.flood-1'), undefined);
+    assert.equal(registry.get('observatory.real')?.agent_address, 'observatory.real');
+    assert.equal(registry.size, 3);
+    assert.equal(registry.expiredCount, 1);
+    assert.equal(registry.counters.forgotten, 1);
+    // The forgotten agent comes back as a new agent, forgetting the next one; its field prefix is free again.
+    const back = beat(registry, 'flood-1', T0 + 9);
+    assert.equal(back?.kind === 'changed' && back.joined && back.forgot?.agent_address, 'observatory.flood-2');
+    assert.equal(back?.kind === 'changed' && back.collidesWith, null);
+    assert.equal(beat(registry, 'another', T0 + 9)?.kind, 'rejected', 'nobody expired: refused');
+    // Everyone in the table still expires and is found by address.
+    assert.equal(registry.expire(T0 + 20).length, 3);
+    for (const address of Object.keys(registry.table())) assert.equal(registry.get(address)?.agent_address, address);
+  });
+
+  it('a revived agent is not forgotten for its old expiry', () => {
+    const registry = new Registry({ addressRoot: ROOT, maxAgents: 2 });
+    beat(registry, 'a', T0);
+    beat(registry, 'b', T0 + 1);
+    registry.expire(T0 + 7);
+    beat(registry, 'a', T0 + 8); // revived
+    const joined = beat(registry, 'c', T0 + 8);
+    assert.equal(joined?.kind === 'changed' && joined.forgot?.agent_address, 'observatory.b');
+    assert.equal(registry.get('observatory.a')?.expired, false);
+  });
+});
+
+describe('Registry: a full table under random joins, expiries and revivals (property)', () => {
+  it('keeps table, index and counts consistent; refuses only when nobody is expired', () => {
+    const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
+    console.log(`full-table property: seed ${seed} (replay with FC_SEED=${seed})`);
+    const step = fc.oneof(
+      fc.record({ beat: fc.integer({ min: 0, max: 9 }) }),
+      fc.record({ advance: fc.integer({ min: 1, max: 16 }).map((k) => k * 0.5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
+        const registry = new Registry({ addressRoot: ROOT, maxAgents: 4 });
+        let now = T0;
+        for (const s of steps) {
+          if ('advance' in s) {
+            now += s.advance;
+            registry.expire(now);
+          } else {
+            const anyExpired = registry.agents().some((a) => a.expired);
+            const known = registry.get(`${ROOT}.a${s.beat}`) !== undefined;
+            const result = beat(registry, `a${s.beat}`, now);
+            if (result?.kind === 'rejected') {
+              assert.equal(result.reason, 'registry_full');
+              assert.ok(!known && !anyExpired, 'refused only when full of live agents');
+            }
+          }
+          const agents = registry.agents();
+          assert.ok(agents.length <= 4);
+          assert.deepEqual(Object.keys(registry.table()).sort(), agents.map((a) => a.agent_address).sort());
+          agents.forEach((a, i) => {
+            assert.equal(a.index, i);
+            assert.equal(registry.get(a.agent_address), a);
+          });
+          assert.equal(registry.expiredCount, agents.filter((a) => a.expired).length);
+        }
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });
