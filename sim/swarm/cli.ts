@@ -12,6 +12,7 @@ import { Router } from '../router/index.ts';
 import { sharedPump } from '../transport/pump.ts';
 import { Checker } from './checker.ts';
 import { type Connector, inProcessConnector, webSocketConnector } from './connection.ts';
+import { parseSerializerList, SerializerError, type WampSerializer } from '../../src/wamp/serializers/index.ts';
 import { DeliveryProbe } from './probe.ts';
 import { fileLimitWarning, openFilesLimit, type ProcessApi, ProcessMeter } from './readings.ts';
 import { mismatchLines, progressLine, RateSampler, type RunRecord, type SetupFailureRecord, summaryLines, verdictLine, verdictOf } from './report.ts';
@@ -34,6 +35,9 @@ Where:
   --json FILE             write the run's JSON record
   --no-observer           with --url: no wildcard subscription of our own to time
                           heartbeats (it doubles the router's heartbeat deliveries)
+  --serializer LIST       with --url: the WAMP serializers to offer, in order: json,
+                          msgpack, cbor, each also .batched (default json); real
+                          agents (autobahn-python) offer cbor.batched,cbor,msgpack,json
   --quiet                 no progress line
 
 Scenario (also from --scenario FILE, JSON or YAML with the same keys):
@@ -63,6 +67,7 @@ const SWARM_FLAGS: Readonly<Record<string, FlagSpec>> = {
   registry: { type: 'string' },
   json: { type: 'string' },
   scenario: { type: 'string' },
+  serializer: { type: 'string' },
   ...SCENARIO_FLAG_SPECS,
 };
 
@@ -117,6 +122,7 @@ async function drain(clock: Clock, inProcess: boolean): Promise<void> {
 export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promise<number> {
   let flags: Map<string, string>;
   let scenario;
+  let serializers: WampSerializer[];
   try {
     flags = parseSwarmArgs(argv);
     if (flags.has('--help')) {
@@ -126,8 +132,10 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     scenario = scenarioFromFlags(flags);
     if (flags.has('--url') && flags.has('--in-process')) throw new UsageError('Give either --url or --in-process, not both.');
     if (flags.has('--no-observer') && !flags.has('--url')) throw new UsageError('--no-observer needs --url (in-process, the registry itself is timed).');
+    if (flags.has('--serializer') && !flags.has('--url')) throw new UsageError('--serializer needs --url (in-process, messages are not serialized).');
+    serializers = parseSerializerList(flags.get('--serializer') ?? 'json');
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof SerializerError) {
       io.err(`ocs-sim swarm: ${err.message}`);
       return 2;
     }
@@ -162,7 +170,7 @@ export async function swarmMain(argv: string[], io: SwarmIo = defaultIo): Promis
     router = new Router({ realms: [realm] });
     connect = inProcessConnector(router, realm);
   } else {
-    connect = webSocketConnector(url, realm);
+    connect = webSocketConnector(url, realm, serializers);
   }
   let t0 = clock.now();
   let run = wait(clock, null);

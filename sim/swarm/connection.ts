@@ -8,6 +8,7 @@ import type { SerializeMode } from '../transport/serialize.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
+import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
 
 export interface SwarmConnection {
   session: WampSession;
@@ -26,9 +27,10 @@ export function inProcessConnector(router: Router, realm: string, serialize: Ser
   };
 }
 
-export function webSocketConnector(url: string, realm: string): Connector {
+/** `serializers`: offered in this order (default JSON only). */
+export function webSocketConnector(url: string, realm: string, serializers?: readonly WampSerializer[]): Connector {
   return async () => {
-    const transport = await WebSocketTransport.connect(url);
+    const transport = await WebSocketTransport.connect(url, { serializers });
     const session = await WampPeer.join(transport, realm);
     return { session, drop: () => transport.close('agent crashed') };
   };

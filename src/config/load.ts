@@ -28,6 +28,19 @@ export interface ConfigDeps {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+const SERIALIZER_NAME = /^(wamp\.2\.)?(json|msgpack|cbor)(\.batched)?$/;
+
+/** `--serializer json,cbor` -> ['json', 'cbor']; UsageError for a name no WAMP serializer has. */
+function serializerList(text: string | null): readonly string[] {
+  if (text === null) return DEFAULTS.serializers;
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const bad = names.find((name) => !SERIALIZER_NAME.test(name));
+  if (names.length === 0 || bad !== undefined) {
+    throw new UsageError(`--serializer: unknown serializer "${bad ?? text}"; use json, msgpack or cbor, each also .batched`);
+  }
+  return Object.freeze(names);
+}
+
 function str(args: ArgValues, flag: string): string | null {
   const v = args.get(flag);
   return typeof v === 'string' ? v : null;
@@ -109,6 +122,7 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
     waitTime: num(args, '--wait-time') ?? DEFAULTS.waitTime,
     agentTimeout: num(args, '--agent-timeout') ?? DEFAULTS.agentTimeout,
     maxAgents: num(args, '--max-agents') ?? DEFAULTS.maxAgents,
+    serializers: serializerList(str(args, '--serializer')),
     maxMessageSize: num(args, '--max-message-size') ?? DEFAULTS.maxMessageSize,
     liveness: Object.freeze({
       classTimeouts: parseClassTimeouts(str(args, '--agent-timeout-class')),

@@ -35,6 +35,8 @@ export interface RegistryConfig {
   /** Seconds without a heartbeat before an agent expires. */
   readonly agentTimeout: number;
   readonly maxAgents: number;
+  /** WAMP serializers offered to the router, in order (json, msgpack, cbor, each also .batched). */
+  readonly serializers: readonly string[];
   /** The router's message size limit in bytes (crossbar's max_message_size); 0: none. */
   readonly maxMessageSize: number;
   /** Per-class timeouts, suspect and flapping rules, site re-read. */
@@ -64,6 +66,7 @@ export const DEFAULTS = {
   waitTime: 30,
   agentTimeout: 5,
   maxAgents: 100_000,
+  serializers: Object.freeze(['json']) as readonly string[],
   /** crossbar's DEFAULT_MAX_MESSAGE_SIZE (2**24). */
   maxMessageSize: 16_777_216,
   crossbarTimeout: 10,

@@ -13,6 +13,7 @@ import { joinErrorIsFatal } from '../registry/join-policy.ts';
 import { WampPeer } from '../wamp/peer.ts';
 import type { WampSession } from '../wamp/session.ts';
 import { WebSocketTransport } from '../wamp/websocket-transport.ts';
+import { parseSerializerList } from '../wamp/serializers/index.ts';
 import type { PayloadExceededError } from '../wamp/transport.ts';
 import { Reconnector } from '../wamp/reconnect.ts';
 import { createHttpApp, type HttpApp } from '../http/index.ts';
@@ -145,7 +146,9 @@ export class RegistryService {
       const maxMessageBytes = config.maxMessageSize;
       // A reply the router would refuse fails alone, with a pointer to where the data can be read.
       const onResultTooBig = (procedure: string, error: PayloadExceededError) => this.agent.resultTooBig(procedure, error.bytes, error.limit);
-      connect = async () => WampPeer.join(await WebSocketTransport.connect(hub, { onBadFrame, maxMessageBytes }), config.realm, { onResultTooBig });
+      const serializers = parseSerializerList(config.serializers.join(','));
+      connect = async () =>
+        WampPeer.join(await WebSocketTransport.connect(hub, { onBadFrame, maxMessageBytes, serializers }), config.realm, { onResultTooBig });
     }
 
     // Joined, rejoined after any loss, or given up after --crossbar-timeout (0: never).

@@ -12,6 +12,7 @@ describe('loadRegistryConfig with the default site config', () => {
       httpApi: { ...c.httpApi, corsOrigins: [...c.httpApi.corsOrigins] },
       sim: { ...c.sim },
       warnings: [...c.warnings],
+      serializers: [...c.serializers],
     }, {
       hub: 'ws://127.0.0.1:18001/ws',
       http: 'http://127.0.0.1:18001/call',
@@ -22,6 +23,7 @@ describe('loadRegistryConfig with the default site config', () => {
       waitTime: 30,
       agentTimeout: 5,
       maxAgents: 100000,
+      serializers: ['json'],
       maxMessageSize: 16777216,
       liveness: { classTimeouts: {}, suspectAfter: 2, flapping: { limit: 3, window: 600 }, siteRereadSeconds: 60 },
       crossbarTimeout: 10,
@@ -426,5 +428,12 @@ describe('liveness options', () => {
       () => load(['--agent-timeout-class', 'A=']),
       'Invalid value for "--agent-timeout-class": the timeout of "A" must be a positive number of seconds',
     );
+  });
+});
+
+describe('loadRegistryConfig: --serializer', () => {
+  it('takes a list of serializers to offer, in order; refuses a name no WAMP serializer has', () => {
+    assert.deepEqual(load(['--serializer', 'cbor.batched, cbor,wamp.2.msgpack,json']).serializers, ['cbor.batched', 'cbor', 'wamp.2.msgpack', 'json']);
+    assertUsageError(() => load(['--serializer', 'cbor,xml']), /--serializer: unknown serializer "xml"; use json, msgpack or cbor, each also \.batched/);
   });
 });
