@@ -1,0 +1,1 @@
+"""Recipes: drop-in replacements for existing crossbar-in-docker test setups."""
