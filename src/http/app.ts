@@ -34,6 +34,8 @@ export interface RegistrySource {
   readonly connected?: boolean;
   readonly subscribed?: boolean;
   readonly staleSince?: number | null;
+  /** Whether the router gives the fast signal (wamp.session.on_leave), and why not. */
+  readonly leaveSignal?: { readonly status: { readonly available: boolean; readonly detail: string }; readonly leaves: number };
   /** The agents the site config names (missing and unexpected come from it). */
   readonly expected?: ExpectedAgents;
   readonly operationsFeed: { readonly published: number };
@@ -94,6 +96,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     health,
     damped: () => transitions.damped,
     expected: source.expected,
+    fastSignal: () => source.leaveSignal?.status.available ?? false,
     now: () => clock.now(),
     published: () => source.operationsFeed.published,
     stream: stream.stats,
@@ -207,6 +210,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       max_agents: registry.maxAgents,
       agent_timeout: registry.agentTimeout,
       agent_timeout_by_class: registry.classTimeouts,
+      fast_signal: source.leaveSignal ? { ...source.leaveSignal.status, leaves: source.leaveSignal.leaves } : null,
       suspect_after: registry.suspectAfter,
       counters: registry.counters,
       agent_operations_published: source.operationsFeed.published,

@@ -18,6 +18,8 @@ export interface MetricsSources {
   health?: () => { connected: boolean; subscribed: boolean; stale_since: number | null };
   /** Events held back for flapping agents. */
   damped?: () => number;
+  /** Whether the router gives wamp.session.on_leave. */
+  fastSignal?: () => boolean;
   /** The agents the site config names. */
   expected?: ExpectedAgents;
   /** Registry time, for how long the table has been stale. */
@@ -150,6 +152,8 @@ export class RegistryMetrics {
     w.family('ocs_registry_subscribed', 'gauge', 'Whether the registry is subscribed to heartbeats (1) or not (0).').sample('', health.subscribed ? 1 : 0);
     w.family('ocs_registry_stale_seconds', 'gauge', 'Seconds since the registry last heard heartbeats, while it does not (0 while it does).')
       .sample('', health.stale_since === null ? 0 : Math.max(0, (s.now?.() ?? health.stale_since) - health.stale_since));
+    w.family('ocs_registry_fast_signal', 'gauge', 'Whether the router gives wamp.session.on_leave, so a departed agent is suspect at once (1) or not (0).')
+      .sample('', s.fastSignal?.() ? 1 : 0);
     w.family('ocs_registry_agents', 'gauge', 'Agents known to the registry, by state.')
       .sample('{state="alive"}', registry.size - registry.expiredCount)
       .sample('{state="expired"}', registry.expiredCount);

@@ -22,6 +22,7 @@ import { AgentOperationsFeed } from './agent-operations.ts';
 import { MAIN_DOCSTRING } from './docstrings.ts';
 import { PacedRepublish } from './paced-republish.ts';
 import { TransitionLog } from './transition-log.ts';
+import { LeaveSignal } from './leave-signal.ts';
 import { ExpectedAgents } from '../core/expected.ts';
 
 export interface RegistryAgentOptions {
@@ -58,6 +59,8 @@ export class RegistryAgent {
   readonly waitTime: number;
   /** One rate-limited line per agent transition. */
   readonly transitionLog: TransitionLog;
+  /** The fast signal: wamp.session.on_leave, where the router allows it. */
+  readonly leaveSignal: LeaveSignal;
   /** The agents the site config names (set by the service; empty with --site none). */
   readonly expected: ExpectedAgents;
   readonly sweepIntervalMs: number;
@@ -91,6 +94,10 @@ export class RegistryAgent {
       "Read the agent table from the registry's HTTP API instead (GET /api/agents; start it with --http-port).";
     this.transitionLog = new TransitionLog(this.#log, options.clock);
     this.expected = new ExpectedAgents([options.address]);
+    this.leaveSignal = new LeaveSignal((address, now) => {
+      const change = this.registry.suspect(address, now);
+      if (change !== null) this.#changed(change);
+    }, options.clock);
     this.#staleSince = options.clock.now();
     this.waitTime = options.waitTime ?? 30;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 25;
@@ -176,6 +183,8 @@ export class RegistryAgent {
     this.#lastSweep = now;
     this.registry.listenFrom(now);
     this.#staleSince = null;
+    const signal = await this.leaveSignal.attach(session, this.address);
+    this.#log(`Fast signal ${signal.available ? 'available' : 'unavailable'}: ${signal.detail}`);
     const expiries = this.#restoredExpiries;
     this.#restoredExpiries = [];
     for (const change of expiries) this.#changed(change);
@@ -289,6 +298,7 @@ export class RegistryAgent {
   #changed(change: AgentChange): void {
     const { agent, at } = change;
     this.transitionLog.change(change);
+    if (change.joined || change.restarted || change.revived) this.leaveSignal.track(agent.agent_address);
     // Python publishes all of an agent's ops on any change; we also publish EXPIRED at once (Q6).
     if (change.joined || change.revived || change.expired || change.opsChanged) this.operationsFeed.publishAgent(agent, at);
     if (change.vanishedOps.length > 0) this.operationsFeed.publishVanished(agent, change.vanishedOps, at);
