@@ -5,7 +5,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type SimEndpoint, startEndpoint } from '../../sim/endpoint/index.ts';
 import { DemoNetwork } from '../../sim/swarm/demo.ts';
 import { systemClock } from '../../src/runtime/system-clock.ts';
@@ -81,6 +83,25 @@ describe('the edge worker (src/worker.ts)', () => {
         await program.exited;
       }
       assert.match(program.output(), /SIGTERM: stopping/);
+    });
+
+    it(`on ${runtime}, finds its instance in $OCS_CONFIG_DIR/default.yaml`, { skip: !existsSync(`${BIN}${runtime}`) }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'worker-site-'));
+      writeFileSync(
+        join(dir, 'default.yaml'),
+        `hub: {wamp_server: '${endpoint.wsUrl}', wamp_realm: test_realm, address_root: observatory}\n` +
+          `hosts:\n  worker-host:\n    'agent-instances': [{'agent-class': 'RegistryAgent', 'instance-id': 'site-${runtime}', 'arguments': []}]\n`,
+      );
+      const program = runCommand(`${BIN}${runtime}`, args(0), { OCS_CONFIG_DIR: dir, SITE_HOST: 'worker-host', PORT: '0', HOSTNAME: '127.0.0.1' });
+      try {
+        const url = await listening(program);
+        await program.waitFor(/Registry Agent observatory\.site-\w+ joined/);
+        assert.equal(((await (await fetch(`${url}/api/status`)).json()) as { address: string }).address, `observatory.site-${runtime}`);
+      } finally {
+        program.child.kill('SIGTERM');
+        await program.exited;
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
