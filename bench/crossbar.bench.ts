@@ -1,37 +1,48 @@
-// The registry in production shape, under load (issue: real crossbar). A
-// program, not a test; needs .venv-crossbar (and .venv for the Python
-// registry), as .ci/run installs them:
-//   bun bench/crossbar.bench.ts [--registry ts|python] [--sizes 1000,2000,3000]
-//                               [--seconds 60] [--seed 1] [--all] [--observer] [--json out.json]
-// Per size, from scratch: a real crossbar with OCS's test config; the
-// registry (TypeScript `ocs-registry` on Bun, or Python's RegistryAgent from
-// the `ocs` package) as its own process; then `ocs-sim swarm` over WebSocket
-// with the default scenario (op changes, crashes, heartbeat-off windows) and
-// its checker watching the registry like any OCS client. The registry is the
-// only subscriber to heartbeats, as in production (--observer adds the
-// swarm's own wildcard subscription, which doubles crossbar's deliveries). Prints heartbeats/s
-// sent and delivered, the CPU share of the registry and of crossbar's router
-// worker (from /proc), the registry's lag (op change in a heartbeat -> on
-// agent_operations; expiry seen after the timeout) and the checker's verdict.
-// A size is "tracked" when the checker passes (no false, missed or late
-// expiry, every op change seen) and the op-change lag p99 is under 1 s.
-// Sizes run in order and stop at the first one not tracked (--all: run all).
+// The registry in production shape, under load, through a real crossbar (one
+// router worker, or with proxy workers in front) or through the simulator's
+// own router (`ocs-sim router`). A program, not a test; needs .venv-crossbar
+// (and .venv for the Python registry), as .ci/run installs them:
+//   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--registry ts|python]
+//       [--sizes 1000,2000,3000] [--seconds 60] [--seed 1] [--serializer LIST]
+//       [--registry-serializer LIST] [--swarms K] [--poll S] [--all] [--observer] [--json out.json]
+// Per size, from scratch: the router; the registry (TypeScript `ocs-registry`
+// on Bun, or Python's RegistryAgent from the `ocs` package) as its own
+// process; then K `ocs-sim swarm` processes over WebSocket (default: one per
+// 15,000 agents, each WebSocket is a file descriptor and a process may open
+// 20,000 here) with the default scenario (op changes, crashes, heartbeat-off
+// windows) and their checkers watching the registry like any OCS client.
+// The registry is the only subscriber to heartbeats, as in production
+// (--observer adds the swarm's own wildcard subscription, which doubles the
+// router's deliveries). --serializer is what the agents offer (e.g.
+// cbor.batched,cbor,msgpack,json as autobahn-python does), --registry-serializer
+// what the registry offers (default json). Prints heartbeats/s sent and
+// delivered; CPU share and RSS of the registry, the router (crossbar: its
+// router worker and its proxy workers apart) and the swarms (from /proc); CPU
+// per delivered heartbeat of each; the registry's lag (op change in a
+// heartbeat -> on agent_operations; expiry seen after the timeout) and the
+// checkers' verdict. A size is "tracked" when every checker passes (no false,
+// missed or late expiry, every op change seen, every agent joined) and the
+// op-change lag p99 is under 1 s. Sizes run in order and stop at the first one
+// not tracked (--all: run all).
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import type { RunRecord } from '../sim/swarm/report.ts';
-import { type Crossbar, freePort, startCrossbar } from '../test/support/crossbar.ts';
+import { freePort } from '../test/support/crossbar.ts';
 import { writeSite } from '../test/interop/python.ts';
+import { cpuShare, rssOf, ticksOf, tree } from './support/proc.ts';
+import { type RouterUnderTest, startRouter } from './support/routers.ts';
 import { runtimeName } from './support/runtime.ts';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const PYTHON = join(ROOT, '.venv/bin/python');
-const TICKS_PER_S = 100; // Linux USER_HZ
 const LAG_LIMIT_US = 1_000_000;
+/** Agents per swarm process by default: well under the open-files limit (20,000 here). */
+const AGENTS_PER_SWARM = 15_000;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,52 +51,10 @@ function arg(name: string, fallback: string): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** CPU ticks (user + system) of every process, and each one's parent. */
-function processTable(): Map<number, { ppid: number; ticks: number }> {
-  const table = new Map<number, { ppid: number; ticks: number }>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return table;
-}
-
-/** Ticks of `pid` and of each of its descendants. */
-function treeTicks(pid: number): Map<number, number> {
-  const table = processTable();
-  const out = new Map<number, number>();
-  const visit = (p: number) => {
-    const row = table.get(p);
-    if (!row) return;
-    out.set(p, row.ticks);
-    for (const [child, r] of table) if (r.ppid === p) visit(child);
-  };
-  visit(pid);
-  return out;
-}
-
-/** CPU share of one core between two snapshots: the whole tree, and its busiest process. */
-function cpuShare(before: Map<number, number>, after: Map<number, number>, seconds: number) {
-  let total = 0;
-  let busiest = 0;
-  for (const [pid, ticks] of after) {
-    const used = ticks - (before.get(pid) ?? 0);
-    total += used;
-    busiest = Math.max(busiest, used);
-  }
-  return { total: total / TICKS_PER_S / seconds, busiest: busiest / TICKS_PER_S / seconds };
-}
-
-/** Call an OCS operation through crossbar's HTTP bridge; null when it is not there (yet). */
-async function callOps(crossbar: Crossbar, args: unknown[]): Promise<unknown[] | null> {
+/** Call an OCS operation through the router's HTTP bridge; null when it is not there (yet). */
+async function callOps(router: RouterUnderTest, args: unknown[]): Promise<unknown[] | null> {
   try {
-    const res = await fetch(`${crossbar.httpUrl}/call`, {
+    const res = await fetch(`${router.httpUrl}/call`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ procedure: 'observatory.registry.ops', args, kwargs: {} }),
@@ -110,15 +79,26 @@ interface Registry {
   output(): string;
 }
 
-async function startRegistry(kind: string, crossbar: Crossbar, siteDir: string, n: number): Promise<Registry> {
-  const common = ['--site-file', join(siteDir, 'default.yaml'), '--site-host', 'localhost', '--instance-id', 'registry'];
+async function startRegistry(kind: string, router: RouterUnderTest, siteDir: string, n: number, serializer: string): Promise<Registry> {
+  const common = ['--site-file', join(siteDir, 'default.yaml'), '--site-host', 'localhost', '--instance-id', 'registry', '--site-hub', router.wsUrl];
   let command: string;
   let args: string[];
   let httpPort: number | null = null;
   if (kind === 'ts') {
     httpPort = await freePort();
     command = BUN;
-    args = [join(ROOT, 'bin/ocs-registry.ts'), ...common, '--http-port', String(httpPort), '--max-agents', String(n * 2 + 1000)];
+    args = [
+      join(ROOT, 'bin/ocs-registry.ts'),
+      ...common,
+      '--http-port',
+      String(httpPort),
+      '--max-agents',
+      String(n * 2 + 1000),
+      '--serializer',
+      serializer,
+      '--state-file',
+      'none',
+    ];
   } else {
     command = PYTHON;
     args = ['-u', '-m', 'ocs.agents.registry.agent', ...common];
@@ -129,7 +109,7 @@ async function startRegistry(kind: string, crossbar: Crossbar, siteDir: string, 
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    const reply = (await callOps(crossbar, ['status', 'main', {}]))?.[0] as [number, string, { status?: string }] | undefined;
+    const reply = (await callOps(router, ['status', 'main', {}]))?.[0] as [number, string, { status?: string }] | undefined;
     if (reply?.[2]?.status === 'running') return { child, httpPort, output: () => text };
     if (child.exitCode !== null) break;
     await sleep(200);
@@ -147,116 +127,176 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(hard);
 }
 
-/** CPU ticks per process tree, and the registry's heartbeat count, when the measured window opens. */
-interface WindowStart {
-  t: number;
-  cb: Map<number, number>;
-  reg: Map<number, number>;
-  sw: Map<number, number>;
-  hb: number | null;
+interface SwarmProcess {
+  child: ChildProcess;
+  recordFile: string;
+  text(): string;
+  joined: Promise<boolean>;
+  exited: Promise<number>;
+}
+
+function startSwarm(i: number, agents: number, options: Options, router: RouterUnderTest, work: string): SwarmProcess {
+  const recordFile = join(work, `swarm-${i}.json`);
+  const child = spawn(BUN, [
+    join(ROOT, 'bin/ocs-sim.ts'),
+    'swarm',
+    '--url',
+    router.wsUrl,
+    '--registry',
+    'observatory.registry',
+    '--agents',
+    String(agents),
+    '--name',
+    `s${i}-{i}`,
+    '--duration',
+    String(options.seconds),
+    '--seed',
+    String(options.seed + i),
+    '--serializer',
+    options.serializer,
+    '--poll',
+    String(options.poll),
+    '--json',
+    recordFile,
+    '--quiet',
+    ...(options.observer ? [] : ['--no-observer']),
+  ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  const joined = new Promise<boolean>((resolve) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (/agents joined in/.test(text)) resolve(true);
+    });
+    void exited.then(() => resolve(false));
+  });
+  return { child, recordFile, text: () => text, joined, exited };
+}
+
+interface Options {
+  kind: string;
+  router: string;
+  proxies: number;
+  seconds: number;
+  seed: number;
+  serializer: string;
+  registrySerializer: string;
+  swarms: number | null;
+  poll: number;
+  observer: boolean;
+}
+
+/** CPU share of one core, RSS, and CPU per heartbeat delivered to the registry (µs). */
+interface Usage {
+  cpu: number;
+  rssMiB: number;
+  usPerHeartbeat: number | null;
 }
 
 interface SizeResult {
+  router: string;
   registry: string;
+  serializer: string;
+  registrySerializer: string;
   agents: number;
+  swarms: number;
   seconds: number;
   sentPerS: number;
   deliveredPercent: number | null;
   registryHeartbeatsPerS: number | null;
-  registryCpu: number;
-  crossbarWorkerCpu: number;
-  crossbarCpu: number;
-  swarmCpu: number;
+  usage: { registry: Usage; router: Usage; proxies: Usage | null; swarms: Usage };
   opChangeLagUs: { p50: number; p99: number; max: number; count: number };
   expiryLagUs: { p50: number; max: number; count: number };
   mismatches: Record<string, number>;
+  neverJoined: number;
+  verdicts: string[];
+  /** A few mismatches in full, to see what went wrong. */
+  examples: string[];
   checkerPass: boolean;
   tracked: boolean;
 }
 
-async function measure(kind: string, n: number, seconds: number, seed: number): Promise<SizeResult> {
-  const crossbar = await startCrossbar();
-  const site = writeSite(crossbar.port, [{ id: 'registry', agentClass: 'RegistryAgent' }]);
-  const work = mkdtempSync(join(tmpdir(), 'cb-bench-'));
-  const recordFile = join(work, 'swarm.json');
+async function measure(options: Options, n: number): Promise<SizeResult> {
+  const router = await startRouter(options.router, options.proxies);
+  const site = writeSite(Number(new URL(router.httpUrl).port), [{ id: 'registry', agentClass: 'RegistryAgent' }]);
+  const work = mkdtempSync(join(tmpdir(), 'net-bench-'));
   let registry: Registry | null = null;
-  let swarm: ChildProcess | null = null;
+  const swarms: SwarmProcess[] = [];
   try {
-    registry = await startRegistry(kind, crossbar, site.dir, n);
-    const child = spawn(BUN, [
-      join(ROOT, 'bin/ocs-sim.ts'),
-      'swarm',
-      '--url',
-      crossbar.wsUrl,
-      '--registry',
-      'observatory.registry',
-      '--agents',
-      String(n),
-      '--duration',
-      String(seconds),
-      '--seed',
-      String(seed),
-      '--json',
-      recordFile,
-      '--quiet',
-      ...(process.argv.includes('--observer') ? [] : ['--no-observer']),
-    ], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    swarm = child;
-    let swarmText = '';
-    child.stdout!.on('data', (d: Buffer) => (swarmText += d.toString()));
-    const cbPid = crossbar.pid()!;
-    const regPid = registry.child.pid!;
-    let window: WindowStart | null = null;
-    const joined = new Promise<void>((resolve) => {
-      child.stderr!.on('data', (d: Buffer) => {
-        swarmText += d.toString();
-        if (window === null && /agents joined in/.test(swarmText)) {
-          window = { t: performance.now(), cb: treeTicks(cbPid), reg: treeTicks(regPid), sw: treeTicks(child.pid!), hb: null };
-          resolve();
-        }
-      });
+    registry = await startRegistry(options.kind, router, site.dir, n, options.registrySerializer);
+    const k = options.swarms ?? Math.max(1, Math.ceil(n / AGENTS_PER_SWARM));
+    for (let i = 0; i < k; i++) {
+      const share = Math.floor(n / k) + (i < n % k ? 1 : 0);
+      swarms.push(startSwarm(i, share, options, router, work));
+    }
+    const joined = await Promise.all(swarms.map((s) => s.joined));
+    if (!joined.every(Boolean)) throw new Error(`a swarm did not start:\n${swarms.map((s) => s.text()).join('\n')}`);
+    // Every figure over the same window: from the last swarm's start to just before they stop.
+    const parts = router.parts();
+    const regPids = tree(registry.child.pid!);
+    const swarmPids = swarms.flatMap((s) => tree(s.child.pid!));
+    const all = [...parts.router, ...parts.proxy, ...regPids, ...swarmPids];
+    const t0 = performance.now();
+    const before = ticksOf(all);
+    const hb0 = await heartbeatsCounted(registry.httpPort);
+    await sleep(options.seconds * 1000 - 2500);
+    const elapsed = (performance.now() - t0) / 1000;
+    const after = ticksOf(all);
+    const hb1 = await heartbeatsCounted(registry.httpPort);
+    const rss = { router: rssOf(parts.router), proxy: rssOf(parts.proxy), registry: rssOf(regPids), swarms: rssOf(swarmPids) };
+    const hbPerS = hb0 !== null && hb1 !== null ? (hb1 - hb0) / elapsed : null;
+    const usage = (pids: number[], rssBytes: number): Usage => {
+      const cpu = cpuShare(pids, before, after, elapsed);
+      return { cpu, rssMiB: rssBytes / 2 ** 20, usPerHeartbeat: hbPerS ? (cpu * 1e6) / hbPerS : null };
+    };
+    const codes = await Promise.all(swarms.map((s) => s.exited));
+    const records: RunRecord[] = swarms.map((s, i) => {
+      if (!existsSync(s.recordFile)) throw new Error(`swarm ${i} wrote no record (exit ${codes[i]}):\n${s.text()}`);
+      return JSON.parse(readFileSync(s.recordFile, 'utf8')) as RunRecord;
     });
-    const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
-    await Promise.race([joined, exited]);
-    if (window === null) throw new Error(`the swarm did not start:\n${swarmText}`);
-    const w = window as WindowStart;
-    w.hb = await heartbeatsCounted(registry.httpPort);
-    // Every figure over the same window: from the swarm's start to just before it stops.
-    await sleep(seconds * 1000 - 500);
-    const elapsed = (performance.now() - w.t) / 1000;
-    const swEnd = treeTicks(child.pid!);
-    const cb = cpuShare(w.cb, treeTicks(cbPid), elapsed);
-    const reg = cpuShare(w.reg, treeTicks(regPid), elapsed);
-    const hbEnd = await heartbeatsCounted(registry.httpPort);
-    const sw = cpuShare(w.sw, swEnd, elapsed);
-    const code = await exited;
-    if (!existsSync(recordFile)) throw new Error(`the swarm wrote no record (exit ${code}):\n${swarmText}`);
-    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord;
-    const lag = record.registryLag!;
     const mismatches: Record<string, number> = {};
-    for (const m of record.mismatches) mismatches[m.kind] = (mismatches[m.kind] ?? 0) + 1;
-    const checkerPass = record.checker?.pass === true;
+    for (const r of records) for (const m of r.mismatches) mismatches[m.kind] = (mismatches[m.kind] ?? 0) + 1;
+    // The worst swarm's lag stands for the run (each swarm times its own agents' op changes).
+    const worst = records.reduce((a, b) => (b.registryLag!.opChange.p99 > a.registryLag!.opChange.p99 ? b : a));
+    const lag = worst.registryLag!;
+    const checkerPass = records.every((r) => r.checker?.pass === true);
+    const opChanges = records.reduce((sum, r) => sum + r.registryLag!.opChange.count, 0);
+    const verdictsPass = records.every((r) => r.verdict?.pass !== false);
+    const sent = records.reduce((sum, r) => sum + r.heartbeatRate.avg, 0);
+    const delivered = records.every((r) => r.delivery.percent !== null)
+      ? records.reduce((sum, r) => sum + (r.delivery.percent ?? 0), 0) / records.length
+      : null;
     return {
-      registry: kind === 'ts' ? 'TypeScript ocs-registry (Bun)' : 'Python RegistryAgent (ocs 0.12.1)',
+      router: router.name,
+      registry: options.kind === 'ts' ? 'TypeScript ocs-registry (Bun)' : 'Python RegistryAgent (ocs 0.12.1)',
+      serializer: options.serializer,
+      registrySerializer: options.kind === 'ts' ? options.registrySerializer : 'autobahn-python default',
       agents: n,
-      seconds: record.seconds,
-      sentPerS: record.heartbeatRate.avg,
-      deliveredPercent: record.delivery.percent,
-      registryHeartbeatsPerS: hbEnd !== null && w.hb !== null ? (hbEnd - w.hb) / elapsed : null,
-      registryCpu: reg.total,
-      crossbarWorkerCpu: cb.busiest,
-      crossbarCpu: cb.total,
-      swarmCpu: sw.total,
-      opChangeLagUs: { p50: lag.opChange.p50, p99: lag.opChange.p99, max: lag.opChange.max, count: lag.opChange.count },
+      swarms: k,
+      seconds: elapsed,
+      sentPerS: sent,
+      deliveredPercent: delivered,
+      registryHeartbeatsPerS: hbPerS,
+      usage: {
+        registry: usage(regPids, rss.registry),
+        router: usage(parts.router, rss.router),
+        proxies: parts.proxy.length > 0 ? usage(parts.proxy, rss.proxy) : null,
+        swarms: usage(swarmPids, rss.swarms),
+      },
+      opChangeLagUs: { p50: lag.opChange.p50, p99: lag.opChange.p99, max: lag.opChange.max, count: opChanges },
       expiryLagUs: { p50: lag.expiryAfterTimeout.p50, max: lag.expiryAfterTimeout.max, count: lag.expiryAfterTimeout.count },
       mismatches,
+      neverJoined: records.reduce((sum, r) => sum + (r.swarm.waitingToJoin ?? 0), 0),
+      verdicts: records.flatMap((r) => r.verdict?.reasons ?? []),
+      examples: records.flatMap((r) => r.mismatches.slice(0, 3).map((m) => `${m.kind} ${m.address}: ${m.detail}`)),
       checkerPass,
-      tracked: checkerPass && lag.opChange.count > 0 && lag.opChange.p99 < LAG_LIMIT_US,
+      tracked: checkerPass && verdictsPass && opChanges > 0 && lag.opChange.p99 < LAG_LIMIT_US,
     };
   } finally {
-    if (swarm) await stopProcess(swarm);
+    for (const s of swarms) await stopProcess(s.child);
     if (registry) await stopProcess(registry.child);
-    await crossbar.close();
+    await router.close();
     site.cleanup();
     rmSync(work, { recursive: true, force: true });
   }
@@ -265,36 +305,58 @@ async function measure(kind: string, n: number, seconds: number, seed: number): 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ms = (us: number) => (Number.isNaN(us) ? 'n/a' : `${(us / 1000).toFixed(0)} ms`);
 
+const us = (u: Usage | null) => (u === null || u.usPerHeartbeat === null ? 'n/a' : `${u.usPerHeartbeat.toFixed(1)} µs`);
+const part = (name: string, u: Usage | null) => (u === null ? '' : `${name} ${pct(u.cpu)} (${us(u)}/hb, ${u.rssMiB.toFixed(0)} MiB)`);
+
 function line(r: SizeResult): string {
   const kinds = Object.entries(r.mismatches).map(([k, v]) => `${v} ${k}`).join(', ') || '0 mismatches';
-  return `${r.agents.toLocaleString('en-US').padStart(7)} agents | sent ${r.sentPerS.toFixed(0)}/s` +
+  const u = r.usage;
+  return `${r.agents.toLocaleString('en-US').padStart(7)} agents (${r.swarms} swarm${r.swarms > 1 ? 's' : ''}) | sent ${r.sentPerS.toFixed(0)}/s` +
     ` | to registry ${r.registryHeartbeatsPerS === null ? 'n/a' : `${r.registryHeartbeatsPerS.toFixed(0)}/s`}` +
     (r.deliveredPercent === null ? '' : ` (observer ${r.deliveredPercent.toFixed(2)}%)`) +
-    ` | CPU registry ${pct(r.registryCpu)}, crossbar worker ${pct(r.crossbarWorkerCpu)}` +
-    ` (all ${pct(r.crossbarCpu)}), swarm ${pct(r.swarmCpu)} | op-change lag p50 ${ms(r.opChangeLagUs.p50)} p99 ${ms(r.opChangeLagUs.p99)}` +
+    ` | CPU ${[part('registry', u.registry), part('router', u.router), part('proxies', u.proxies), part('swarms', u.swarms)].filter(Boolean).join(', ')}` +
+    ` | op-change lag p50 ${ms(r.opChangeLagUs.p50)} p99 ${ms(r.opChangeLagUs.p99)}` +
     ` max ${ms(r.opChangeLagUs.max)} (${r.opChangeLagUs.count}) | expiry after timeout max ${ms(r.expiryLagUs.max)}` +
-    ` | ${kinds} | ${r.tracked ? 'TRACKED' : 'NOT TRACKED'}`;
+    ` | ${kinds}${r.neverJoined > 0 ? `, ${r.neverJoined} never joined` : ''} | ${r.tracked ? 'TRACKED' : 'NOT TRACKED'}`;
 }
 
 async function main(): Promise<void> {
   const kind = arg('registry', 'ts');
   if (kind !== 'ts' && kind !== 'python') throw new Error('--registry ts|python');
   if (kind === 'python' && !existsSync(PYTHON)) throw new Error('needs .venv with ocs (see .ci/run)');
+  const router = arg('router', 'crossbar');
+  if (router !== 'crossbar' && router !== 'sim') throw new Error('--router crossbar|sim');
+  const options: Options = {
+    kind,
+    router,
+    proxies: Number(arg('proxies', '0')),
+    seconds: Number(arg('seconds', '60')),
+    seed: Number(arg('seed', '1')),
+    serializer: arg('serializer', 'json'),
+    registrySerializer: arg('registry-serializer', 'json'),
+    swarms: process.argv.includes('--swarms') ? Number(arg('swarms', '1')) : null,
+    poll: Number(arg('poll', '1')),
+    observer: process.argv.includes('--observer'),
+  };
+  if (options.proxies > 0 && router !== 'crossbar') throw new Error('--proxies is for --router crossbar');
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
-  const seconds = Number(arg('seconds', '60'));
-  const seed = Number(arg('seed', '1'));
   const results: SizeResult[] = [];
-  console.log(`crossbar bench: ${kind} registry, ${seconds} s per size, seed ${seed}, driver ${runtimeName()}`);
+  console.log(
+    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${options.registrySerializer}),` +
+      ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed}, driver ${runtimeName()}`,
+  );
   for (const n of sizes) {
-    const r = await measure(kind, n, seconds, seed);
+    const r = await measure(options, n);
     results.push(r);
     console.log(line(r));
+    if (r.verdicts.length > 0) console.log(`  verdicts: ${[...new Set(r.verdicts)].join('; ')}`);
+    for (const example of r.examples) console.log(`  e.g. ${example}`);
     if (!r.tracked && !process.argv.includes('--all')) break;
   }
   const tracked = results.filter((r) => r.tracked).map((r) => r.agents);
-  console.log(`largest agent count tracked for ${seconds} s: ${tracked.length ? Math.max(...tracked).toLocaleString('en-US') : 'none of those tried'}`);
+  console.log(`largest agent count tracked for ${options.seconds} s: ${tracked.length ? Math.max(...tracked).toLocaleString('en-US') : 'none of those tried'}`);
   const json = arg('json', '');
-  if (json) writeFileSync(json, `${JSON.stringify({ bench: 'crossbar', registry: kind, seconds, seed, date: new Date().toISOString(), results }, null, 2)}\n`);
+  if (json) writeFileSync(json, `${JSON.stringify({ bench: 'network', ...options, date: new Date().toISOString(), results }, null, 2)}\n`);
   process.exit(0);
 }
 

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { withProxyWorkers } from './crossbar-proxies.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const OCS_CONFIG = join(ROOT, 'test/endpoint/fixtures/ocs-tests-config.json');
@@ -49,16 +50,22 @@ export interface Crossbar {
   close(): Promise<void>;
 }
 
-/** `config`: a crossbar config.json in OCS's shape to run instead of OCS's tests/config.json (its endpoint is replaced). */
-export async function startCrossbar(options: { config?: Record<string, unknown> } = {}): Promise<Crossbar> {
+/**
+ * `config`: a crossbar config.json in OCS's shape to run instead of OCS's tests/config.json (its endpoint is replaced).
+ * `proxies`: that many proxy workers in front of the router worker (see crossbar-proxies.ts); wsUrl is then theirs.
+ */
+export async function startCrossbar(options: { config?: Record<string, unknown>; proxies?: number } = {}): Promise<Crossbar> {
   const binary = findCrossbar() as string;
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'crossbar-'));
   const cbdir = join(dir, '.crossbar');
   mkdirSync(cbdir);
-  const config = options.config ? structuredClone(options.config) : JSON.parse(readFileSync(OCS_CONFIG, 'utf8'));
+  let config = options.config ? structuredClone(options.config) : JSON.parse(readFileSync(OCS_CONFIG, 'utf8'));
   config.workers[0].options = {};
   config.workers[0].transports[0].endpoint = { type: 'tcp', port, interface: '127.0.0.1' };
+  const proxies = options.proxies ?? 0;
+  const proxyPort = proxies > 0 ? await freePort() : port;
+  if (proxies > 0) config = withProxyWorkers(config, proxies, proxyPort, join(dir, 'router.sock'));
   writeFileSync(join(cbdir, 'config.json'), JSON.stringify(config, null, 2));
   let child: ChildProcess | null = null;
   let text = '';
@@ -74,7 +81,9 @@ export async function startCrossbar(options: { config?: Record<string, unknown> 
       try {
         const info = await fetch(`${httpUrl}/info`);
         await info.body?.cancel();
-        if (info.status === 200) return;
+        // With proxies: the last one says so once its transport listens.
+        const proxiesUp = proxies === 0 || text.includes(`Proxy proxy${proxies} has started Transport`);
+        if (info.status === 200 && proxiesUp) return;
       } catch {
         // not listening yet
       }
@@ -98,7 +107,7 @@ export async function startCrossbar(options: { config?: Record<string, unknown> 
   await start();
   return {
     port,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrl: `ws://127.0.0.1:${proxyPort}/ws`,
     httpUrl,
     start,
     stop,

@@ -1,0 +1,78 @@
+// The router under test, as the network benchmark sees it: real crossbar
+// (one router worker, or proxy workers in front of it) or the simulator's
+// `ocs-sim router` on Bun. Each says where clients connect, where the HTTP
+// bridge is, and which of its processes play which part.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, startCrossbar } from '../../test/support/crossbar.ts';
+import { commandLine, tree } from './proc.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const BUN = join(ROOT, 'node_modules/.bin/bun');
+
+export interface RouterUnderTest {
+  readonly name: string;
+  /** Where agents and the registry connect. */
+  readonly wsUrl: string;
+  /** http://host:port of the HTTP bridge (/call) and /info. */
+  readonly httpUrl: string;
+  /** The processes doing the routing, by part: 'router' (the worker holding the realm) and 'proxy' (crossbar's proxy workers). */
+  parts(): { router: number[]; proxy: number[] };
+  close(): Promise<void>;
+}
+
+export async function startRouter(kind: string, proxies: number): Promise<RouterUnderTest> {
+  if (kind === 'sim') return await startSimRouter();
+  const crossbar = await startCrossbar({ proxies });
+  return {
+    name: proxies > 0 ? `crossbar 26.10.1, 1 router worker + ${proxies} proxy workers` : 'crossbar 26.10.1, 1 router worker',
+    wsUrl: crossbar.wsUrl,
+    httpUrl: crossbar.httpUrl,
+    parts() {
+      const pids = tree(crossbar.pid()!);
+      return {
+        router: pids.filter((pid) => commandLine(pid).includes('RouterController')),
+        proxy: pids.filter((pid) => commandLine(pid).includes('ProxyController')),
+      };
+    },
+    close: () => crossbar.close(),
+  };
+}
+
+async function startSimRouter(): Promise<RouterUnderTest> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const info = await fetch(`${httpUrl}/info`);
+      await info.body?.cancel();
+      if (info.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > until) throw new Error(`ocs-sim router did not start:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    name: 'ocs-sim router (Bun)',
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    httpUrl,
+    parts: () => ({ router: tree(child.pid!), proxy: [] }),
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(hard);
+    },
+  };
+}
