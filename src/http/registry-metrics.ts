@@ -162,6 +162,9 @@ export class RegistryMetrics {
     w.family('ocs_registry_agents_flapping', 'gauge', 'Agents revived or restarted more than --flap-limit times in --flap-window.')
       .sample('', registry.flappingCount);
     this.#byClass(w);
+    w.family('ocs_registry_agent_timeout_seconds', 'gauge', 'Seconds of silence before an agent expires: the default (agent_class="") and per class.')
+      .sample('{agent_class=""}', registry.agentTimeout);
+    for (const [name, seconds] of Object.entries(registry.classTimeouts)) w.sample(labels({ agent_class: name }), seconds);
     w.family('ocs_registry_max_agents', 'gauge', 'Agents the registry accepts at most.').sample('', registry.maxAgents);
 
     w.family('ocs_registry_heartbeats_received_total', 'counter', 'Heartbeats accepted.').sample('', c.heartbeats);

@@ -55,7 +55,9 @@ describe('grafana/', () => {
 
   it('the InfluxDB dashboard reads the agent_operations feed as the publisher writes it', () => {
     const text = read('agent-operations-influxdb.json');
-    assert.match(text, /FROM \\"observatory\.registry\\" WHERE \\"feed\\" = 'agent_operations'/);
+    assert.match(text, /FROM \\"\$\{measurement:raw\}\\" WHERE \\"feed\\" = 'agent_operations'/);
+    const variables = JSON.parse(text).templating.list.map((v: { name: string; query: unknown }) => [v.name, v.query]);
+    assert.deepEqual(variables.slice(1, 3), [['measurement', 'observatory.registry'], ['timeout', '5']], 'the registry address and the timeout are variables');
   });
 
   it('uses only metric names that /metrics writes', () => {
@@ -70,12 +72,16 @@ describe('grafana/', () => {
   it('alert rules parse and cover a process not running, a failure, an expired agent', () => {
     const grafana = parseYaml(read('alert-rules.yaml'));
     const titles = grafana.groups[0].rules.map((r: { title: string }) => r.title);
-    for (const t of ['OCS process not running', 'OCS operation failed', 'OCS agent expired']) assert.ok(titles.includes(t), t);
+    for (const t of ['OCS process not running', 'OCS operation failed', 'OCS agent expired', 'OCS agent suspect', 'OCS agent missing']) {
+      assert.ok(titles.includes(t), t);
+    }
     const prometheus = parseYaml(read('prometheus-alerts.yaml'));
     assert.deepEqual(prometheus.groups[0].rules.map((r: { alert: string }) => r.alert), [
       'OCSProcessNotRunning',
       'OCSOperationFailed',
       'OCSAgentExpired',
+      'OCSAgentSuspect',
+      'OCSAgentMissing',
       'OCSRegistryNotConnected',
     ]);
   });
