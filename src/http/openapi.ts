@@ -21,7 +21,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'The agent table, filtered and paginated (join order).',
           security: secured,
           parameters: [
-            query('state', 'Only alive or only expired agents.', { type: 'string', enum: ['alive', 'expired'] }),
+            query('state', 'Only alive or expired agents (as OCS sees them), or only suspect or flapping ones.', {
+              type: 'string',
+              enum: ['alive', 'expired', 'suspect', 'flapping'],
+            }),
             query('class', 'Only agents of this agent class.', { type: 'string' }),
             query('prefix', 'Only addresses starting with this.', { type: 'string' }),
             query('op', 'Only agents with an operation of this name (with `code`: that operation has that code).', { type: 'string' }),
@@ -42,8 +45,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/api/events': {
         get: {
-          summary: 'Server-sent events: joined, restarted, revived, ops-changed, expired, rejected (and resync).',
-          description: 'Each event has an id; reconnecting with `Last-Event-ID` (or `last_event_id`) resumes after it while it is ' +
+          summary: 'Server-sent events: joined, restarted, revived, ops-changed, expired, suspect, suspect-cleared, flapping, ' +
+            'flapping-cleared, rejected (and resync).',
+          description: "A flapping agent's events are damped to one per 30 s (`damped`: how many were held back; its history keeps " +
+            'them all). Each event has an id; reconnecting with `Last-Event-ID` (or `last_event_id`) resumes after it while it is ' +
             'still buffered, otherwise a `resync` event says to reload /api/agents. A client that falls further behind than the ' +
             'buffer is disconnected.',
           security: secured,
@@ -61,6 +66,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 200: json({ type: 'object' }, 'Registry status.'), 401: unauthorized },
         },
       },
+      '/api/expected': {
+        get: {
+          summary: "Expected versus observed: the site config's agents (manage as HostManager reads it), missing and unexpected.",
+          description: 'missing: expected up (host/up, docker/up, or a HostManager), never heard; unexpected: heard, named by no ' +
+            'host. With no site config (--site none) nothing is expected. Re-read every --site-reread seconds and on SIGHUP.',
+          security: secured,
+          responses: { 200: json({ type: 'object' }, 'Expected, missing and unexpected agents.'), 401: unauthorized },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics (text format 0.0.4).',
@@ -68,7 +82,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 200: text('text/plain', 'Metrics.'), 401: unauthorized },
         },
       },
-      '/healthz': { get: { summary: 'The process is alive.', responses: { 200: json({ type: 'object' }, 'Alive.') } } },
+      '/healthz': {
+        get: {
+          summary: 'The process is alive (200), with connected, subscribed, stale_since (null while it hears heartbeats) and event_loop_lag.',
+          responses: { 200: json({ type: 'object' }, 'Alive.') },
+        },
+      },
       '/readyz': {
         get: {
           summary: 'Joined to the router and subscribed to heartbeats.',
@@ -115,6 +134,18 @@ export function openApiDocument(version: string): Record<string, unknown> {
               },
             },
             collides_with: { type: ['string', 'null'], description: 'Address owning the same agent_operations fields.' },
+            timeout: { type: 'number', description: "Its timeout: its class's (--agent-timeout-class), else --agent-timeout." },
+            suspect: {
+              type: ['object', 'null'],
+              description: 'Late by more than --suspect-after of its own intervals (late), or its WAMP session left (left). Not in session.data.',
+              properties: { reason: { type: 'string', enum: ['late', 'left'] }, since: { type: 'number' } },
+            },
+            flapping: {
+              type: ['object', 'null'],
+              description: 'Revived or restarted more than --flap-limit times in --flap-window.',
+              properties: { reason: { type: 'string' } },
+            },
+            stale_since: { type: 'number', description: 'Present while the registry does not hear heartbeats: since when this row may be out of date.' },
           },
         },
         AgentPage: {
@@ -127,6 +158,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
             next_offset: { type: ['integer', 'null'] },
             last_event_id: { type: 'string', description: 'Resume /api/events from here to follow this snapshot.' },
             time: { type: 'number', description: "The registry's clock (Unix seconds) when the page was made: an agent's age is time - last_updated." },
+            stale_since: {
+              type: ['number', 'null'],
+              description: 'Since when the registry has not heard heartbeats (every row then carries it); null while it does.',
+            },
             agents: { type: 'array', items: { $ref: '#/components/schemas/Agent' } },
           },
         },
@@ -143,6 +178,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
                     code: { type: 'integer' },
                     code_name: { type: 'string' },
                     field: { type: ['string', 'null'], description: 'Its agent_operations field, null if withheld.' },
+                    in_code_since: { type: 'number', description: 'Since when it has had this code (from the history kept; at least since then).' },
                   },
                 },
               },
@@ -150,7 +186,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { id: { type: 'string' }, type: { type: 'string' }, at: { type: 'number' }, op_codes: { type: 'object' } },
+                  properties: {
+                    id: { type: ['string', 'null'], description: 'Its event id; null when the stream damped it (a flapping agent).' },
+                    type: { type: 'string' },
+                    at: { type: 'number' },
+                    op_codes: { type: 'object' },
+                  },
                 },
               },
             },

@@ -54,7 +54,7 @@ describe('HTTP endpoints', () => {
     const { status, body } = await h.json('/openapi.json');
     assert.equal(status, 200);
     assert.equal(body.openapi, '3.1.0');
-    for (const path of ['/api/agents', '/api/agents/{address}', '/api/events', '/api/status', '/metrics', '/healthz', '/readyz', '/']) {
+    for (const path of ['/api/agents', '/api/agents/{address}', '/api/events', '/api/status', '/api/expected', '/metrics', '/healthz', '/readyz', '/']) {
       assert.ok(body.paths[path]?.get, `${path} is described`);
     }
   });
