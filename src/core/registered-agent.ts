@@ -251,6 +251,13 @@ export class RegisteredAgent implements EncodedAgent {
     this.#store.set(this.#index, LAST_TRANSITION, lastTransition);
   }
 
+  /** Heartbeat interval statistics from a saved state. */
+  restoreIntervals(last: number, mean: number, jitter: number): void {
+    this.#store.set(this.#index, LAST_INTERVAL, last);
+    this.#store.set(this.#index, MEAN_INTERVAL, mean);
+    this.#store.set(this.#index, JITTER, jitter);
+  }
+
   collides(owner: string): void {
     this.#store.collidesWith.set(this.#index, owner);
   }

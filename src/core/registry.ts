@@ -461,6 +461,7 @@ export class Registry implements RegistryView {
       const agent = this.#add(saved.agentClass, saved.sessionId, saved.firstSeen);
       this.#setOps(agent, saved.lastTransition);
       agent.restoreHistory(saved.lastUpdated, saved.restarts, saved.heartbeats, saved.firstSeen, saved.lastTransition);
+      if (saved.intervals !== null) agent.restoreIntervals(...saved.intervals);
       const deadline = saved.lastUpdated + agent.timeout;
       if (saved.expired || now > deadline) {
         const at = saved.expired ? (saved.timeExpired as number) : deadline;
@@ -471,7 +472,7 @@ export class Registry implements RegistryView {
           expired.push(change(agent, now, { expired: true }));
         }
       } else {
-        this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
+        this.#schedule(agent.index, listened, agent.meanInterval, listened + agent.timeout);
       }
     }
     const byExpiry = this.#byIndex.filter((a) => a.expired).sort((a, b) => (a.time_expired as number) - (b.time_expired as number));

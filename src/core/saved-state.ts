@@ -7,7 +7,9 @@
 //   {"format":"ocs-registry-state","version":1,"saved_at":…,"address_root":…,
 //    "agent_timeout":…,"agents":[
 //   [address, agent_class, session_id, last_updated, expired, time_expired,
-//    {op: live code}, restarts, heartbeats, first_seen, last_transition],
+//    {op: live code}, restarts, heartbeats, first_seen, last_transition,
+//    [last_interval, mean_interval, jitter] or null (optional: the heartbeat
+//    interval statistics, so suspect works at once after a restart)],
 //   …]}
 // The file is untrusted input when read back: every field is checked, and any
 // problem refuses the whole file (a clear one-line reason, never a throw).
@@ -17,7 +19,7 @@ import type { RegisteredAgent } from './registered-agent.ts';
 
 export const SAVED_STATE_FORMAT = 'ocs-registry-state';
 export const SAVED_STATE_VERSION = 1;
-/** Fields of one agent record, in order. */
+/** Fields of one agent record, in order (a 12th, the interval statistics, is optional). */
 export const RECORD_FIELDS = 11;
 
 /** One agent as read back from a file: types checked, names and codes still to be checked by the registry. */
@@ -34,6 +36,8 @@ export interface SavedAgent {
   readonly heartbeats: number;
   readonly firstSeen: number;
   readonly lastTransition: number;
+  /** Heartbeat interval statistics [last, mean, jitter] in seconds; null when not known (or not in the file). */
+  readonly intervals: readonly [number, number, number] | null;
 }
 
 export interface SavedState {
@@ -68,6 +72,7 @@ export function savedAgentLine(agent: RegisteredAgent): string {
     agent.heartbeats,
     finiteOr(agent.firstSeen, agent.last_updated),
     finiteOr(agent.lastTransition, agent.last_updated),
+    Number.isFinite(agent.meanInterval) ? [agent.lastInterval, agent.meanInterval, agent.intervalJitter] : null,
   ]);
 }
 
@@ -112,8 +117,10 @@ export function readSavedState(value: unknown, limits: SavedStateLimits): SavedS
 }
 
 function readAgent(record: unknown, maxName: number): SavedAgent | string {
-  if (!Array.isArray(record) || record.length !== RECORD_FIELDS) return `record is ${describeValue(record)}, not ${RECORD_FIELDS} fields`;
-  const [address, agentClass, sessionId, lastUpdated, expired, timeExpired, opCodes, restarts, heartbeats, firstSeen, lastTransition] = record;
+  if (!Array.isArray(record) || (record.length !== RECORD_FIELDS && record.length !== RECORD_FIELDS + 1)) {
+    return `record is ${describeValue(record)}, not ${RECORD_FIELDS} fields`;
+  }
+  const [address, agentClass, sessionId, lastUpdated, expired, timeExpired, opCodes, restarts, heartbeats, firstSeen, lastTransition, intervals] = record;
   if (typeof address !== 'string') return `address is ${describeValue(address)}`;
   if (!isName(agentClass, maxName)) return `agent_class is ${describeValue(agentClass)}`;
   if (!isName(sessionId, maxName)) return `session_id is ${describeValue(sessionId)}`;
@@ -125,6 +132,7 @@ function readAgent(record: unknown, maxName: number): SavedAgent | string {
   if (!isCount(heartbeats)) return `heartbeats is ${describeValue(heartbeats)}`;
   if (!isTime(firstSeen)) return `first_seen is ${describeValue(firstSeen)}`;
   if (!isTime(lastTransition)) return `last_transition is ${describeValue(lastTransition)}`;
+  if (intervals !== undefined && intervals !== null && !isIntervals(intervals)) return `intervals is ${describeValue(intervals)}`;
   return {
     address,
     agentClass: agentClass as string | null,
@@ -137,7 +145,13 @@ function readAgent(record: unknown, maxName: number): SavedAgent | string {
     heartbeats,
     firstSeen,
     lastTransition,
+    intervals: isIntervals(intervals) ? intervals : null,
   };
+}
+
+/** [last, mean, jitter]: seconds, finite, not negative, under a day. */
+function isIntervals(value: unknown): value is [number, number, number] {
+  return Array.isArray(value) && value.length === 3 && value.every((x) => typeof x === 'number' && x >= 0 && x < 86_400);
 }
 
 function isName(value: unknown, max: number): value is string | null {

@@ -66,8 +66,25 @@ describe('Saved state: round trip', () => {
       assert.equal(restored.firstSeen, agent.firstSeen);
       assert.equal(restored.lastTransition, agent.lastTransition);
       assert.deepEqual(restored.opNames, agent.opNames);
+      assert.deepEqual([restored.lastInterval, restored.meanInterval, restored.intervalJitter], [agent.lastInterval, agent.meanInterval, agent.intervalJitter]);
     }
     assert.equal(after.get('observatory.alive')?.restarts, 1);
+  });
+
+  it('keeps the heartbeat intervals, so a restored agent that stays silent is suspect as before the restart', () => {
+    const before = new Registry({ addressRoot: ROOT });
+    for (let i = 0; i <= 4; i++) beat(before, 'a', T0 + i);
+    const after = new Registry({ addressRoot: ROOT });
+    assert.ok(after.restore(load(save(before, T0 + 4.1)), T0 + 4.2).ok);
+    assert.equal(after.get('observatory.a')?.meanInterval, 1);
+    // Its silence counts from the restore: suspect 3 intervals later, before its timeout.
+    assert.deepEqual(after.expire(T0 + 7.3).map((c) => c.suspected), [true]);
+  });
+
+  it('reads a file without the interval statistics (11 fields) as intervals not known', () => {
+    const text = save(network(), T0 + 6.2).replace(/,(\[[^\]]*\]|null)\]/g, ']');
+    const state = load(text);
+    assert.ok(state.agents.every((a) => a.intervals === null));
   });
 
   it("keeps an expired agent's last live codes, so it revives with them", () => {
@@ -101,7 +118,7 @@ describe('Saved state: the downtime counts', () => {
     const result = after.restore(load(save(network(), T0 + 6.2)), T0 + 9);
     assert.ok(result.ok);
     assert.deepEqual(result.expired, []);
-    assert.deepEqual(after.expire(T0 + 13.9), [], 'not expired by the restart itself');
+    assert.deepEqual(after.expire(T0 + 13.9).filter((c) => c.expired), [], 'not expired by the restart itself (suspect, from its saved intervals, it may be)');
     beat(after, 'alive', T0 + 10, { ops: { acq: 3, count: 3 }, sessionId: '1700000001.5' });
     const expired = after.expire(T0 + 14.1).map((c) => c.agent.address);
     assert.deepEqual(expired, ['observatory.big'], 'the one never heard again expires at restart + timeout');
