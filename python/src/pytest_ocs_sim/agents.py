@@ -14,15 +14,19 @@ from .executable import find_ocs_sim
 class Process:
     """A child process whose output is kept; stop() interrupts, then kills."""
 
-    def __init__(self, argv, env=None):
+    def __init__(self, argv, env=None, cwd=None):
         self.argv = argv
         self.lines = []
-        self.popen = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.popen = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         for line in self.popen.stdout:
             self.lines.append(line.rstrip('\n'))
+
+    @property
+    def running(self):
+        return self.popen.poll() is None
 
     @property
     def output(self):
