@@ -3,7 +3,7 @@
 // the Registry Agent and by the simulator's fake agents, so it stays cheap:
 // no timer or Promise per heartbeat beyond the one loop timer.
 import type { Clock } from '../core/clock.ts';
-import { type Endpoint, type Registration, WampError, WampErrors, type WampSession } from '../wamp/session.ts';
+import { type Endpoint, type InvokePolicy, type Registration, WampError, WampErrors, type WampSession } from '../wamp/session.ts';
 import { type AccessControlAdvert, policyNoneAdvert } from './cred-level.ts';
 import { AgentJoinError } from './errors.ts';
 import { Feed, type FeedOptions } from './feed.ts';
@@ -139,12 +139,12 @@ export class OCSAgent implements AgentDescription {
    * AgentJoinError when a procedure cannot be registered (e.g. the address is
    * taken: `wamp.error.procedure_already_exists`).
    */
-  async join(session: WampSession): Promise<void> {
+  async join(session: WampSession, options: { invoke?: InvokePolicy } = {}): Promise<void> {
     if (this.#wamp !== null) this.#detach();
-    const opsReg = await this.#register(session, `${this.address}.ops`, this.opsEndpoint);
+    const opsReg = await this.#register(session, `${this.address}.ops`, this.opsEndpoint, options.invoke);
     let managementReg: Registration;
     try {
-      managementReg = await this.#register(session, this.address, this.managementEndpoint);
+      managementReg = await this.#register(session, this.address, this.managementEndpoint, options.invoke);
     } catch (err) {
       opsReg.unregister().catch(() => {});
       throw err;
@@ -156,10 +156,14 @@ export class OCSAgent implements AgentDescription {
     });
     if (!this.#heartbeatFeed) this.#heartbeatFeed = this.registerFeed('heartbeat');
     if (this.#ownTimer) this.#loop.start();
-    if (this.#firstJoin) {
-      this.#firstJoin = false;
-      this.#startStartupOps();
-    }
+    this.startStartupOps();
+  }
+
+  /** Start the startup ops, once in the agent's life (a standby registry runs `main` before it joins as leader). */
+  startStartupOps(): void {
+    if (!this.#firstJoin) return;
+    this.#firstJoin = false;
+    this.#startStartupOps();
   }
 
   /** Stop the heartbeat and unregister the procedures. The caller owns (and closes) the WAMP session. */
@@ -196,9 +200,9 @@ export class OCSAgent implements AgentDescription {
     }
   }
 
-  async #register(session: WampSession, procedure: string, endpoint: Endpoint): Promise<Registration> {
+  async #register(session: WampSession, procedure: string, endpoint: Endpoint, invoke?: InvokePolicy): Promise<Registration> {
     try {
-      return await session.register(procedure, endpoint);
+      return await session.register(procedure, endpoint, invoke ? { invoke } : undefined);
     } catch (err) {
       const uri = err instanceof WampError ? err.error : 'unknown';
       let hint = '';

@@ -7,6 +7,6 @@ export { type EncodedAgent, RegisteredAgent, type SuspectReason } from './regist
 export { DEFAULT_FLAP_RULE, type FlapRule } from './flapping.ts';
 export { type AgentChange, type IngestResult, Registry, type RegistryCounters, type RegistryOptions, type RestoreResult } from './registry.ts';
 export { readSavedState, SAVED_STATE_TAIL, savedAgentLine, type SavedState, savedStateHead, savedStateText } from './saved-state.ts';
-export { type ReadonlyAgent, type RegistryView } from './view.ts';
+export { type LeadershipStatus, type ReadonlyAgent, type RegistryView } from './view.ts';
 export { type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 export { LOG_TEXT_MAX, logText } from './log-text.ts';

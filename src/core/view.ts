@@ -52,3 +52,18 @@ export interface RegistryView {
   table(): Readonly<Record<string, Readonly<EncodedAgent>>>;
   fieldName(agent: ReadonlyAgent, op: string): string | null;
 }
+
+/** Who a registry is among those at its address (hot standby): what the log, the API, /metrics and the page show. */
+export interface LeadershipStatus {
+  /** Started with --standby. */
+  readonly standby: boolean;
+  /** single: the only registry (no --standby); leader, candidate or standby otherwise. */
+  readonly role: 'single' | 'leader' | 'candidate' | 'standby';
+  /** Since when (Unix seconds). */
+  readonly since: number;
+  /** Times this process took over as leader. */
+  readonly takeovers: number;
+  /** Id of this process, and of the leader last heard (null: none yet). */
+  readonly id: string | null;
+  readonly leader: string | null;
+}

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Clock } from '../core/clock.ts';
 import { VERSION } from '../core/version.ts';
-import { type AgentChange, OP_CODE_NAMES, type RegistryView, type Rejection } from '../core/index.ts';
+import { type AgentChange, type LeadershipStatus, OP_CODE_NAMES, type RegistryView, type Rejection } from '../core/index.ts';
 import { AgentListCache, type AgentListOptions, listStream } from './agent-list.ts';
 import { matches, parseAgentQuery, singleValues } from './agent-query.ts';
 import { agentView } from './agent-view.ts';
@@ -39,6 +39,8 @@ export interface RegistrySource {
   /** The agents the site config names (missing and unexpected come from it). */
   readonly expected?: ExpectedAgents;
   readonly operationsFeed: { readonly published: number };
+  /** Leader, standby or the only registry at its address (hot standby, --standby). */
+  readonly leadershipStatus?: LeadershipStatus;
   onChange(listener: (change: AgentChange) => void): () => void;
   onRejected(listener: (rejection: Rejection) => void): () => void;
 }
@@ -99,6 +101,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     fastSignal: () => source.leaveSignal?.status.available ?? false,
     now: () => clock.now(),
     published: () => source.operationsFeed.published,
+    leadership: () => source.leadershipStatus ?? SINGLE,
     stream: stream.stats,
     events: transitions.counts,
     lag: () => lag.takeMax(),
@@ -192,12 +195,19 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
     });
   });
 
+  const leadership = (): LeadershipStatus => source.leadershipStatus ?? SINGLE;
+  app.get('/api/registry', (c) => {
+    singleValues(new URL(c.req.url), []);
+    return c.json({ address: source.address, ...leadership() });
+  });
+
   app.get('/api/status', (c) => {
     singleValues(new URL(c.req.url), []);
     return c.json({
       address: source.address,
       version,
       ready: source.ready,
+      leadership: leadership(),
       time: clock.now(),
       ...health(),
       agents: {
@@ -275,3 +285,5 @@ function inCodeSince(name: string, code: number, past: readonly Transition[], fi
   }
   return since;
 }
+
+const SINGLE: LeadershipStatus = Object.freeze({ standby: false, role: 'single', since: 0, takeovers: 0, id: null, leader: null });

@@ -75,6 +75,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 200: json({ type: 'object' }, 'Expected, missing and unexpected agents.'), 401: unauthorized },
         },
       },
+      '/api/registry': {
+        get: {
+          summary: 'This registry among those at its address (hot standby): role (single, leader, candidate, standby), since, takeovers.',
+          security: secured,
+          responses: { 200: json({ type: 'object' }, 'Leadership.'), 401: unauthorized },
+        },
+      },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics (text format 0.0.4).',

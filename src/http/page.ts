@@ -70,6 +70,7 @@ body.stale #stale { display:block; }
 <header>
   <h1>OCS operation monitor</h1>
   <span class="stat">registry <span id="ready" class="pill">…</span></span>
+  <span class="stat">role <b id="role">–</b></span>
   <span class="stat">stream <span id="live" class="pill">connecting</span></span>
   <span class="stat">alive <b id="n-alive">0</b></span>
   <span class="stat">expired <b id="n-expired">0</b></span>
@@ -485,6 +486,7 @@ body.stale #stale { display:block; }
       ready.textContent = s.ready ? "ready" : "not ready";
       ready.className = "pill " + (s.ready ? "ok" : "bad");
       ready.title = s.address + " (" + s.version + ")";
+      if (s.leadership) $("role").textContent = s.leadership.role + (s.leadership.takeovers ? " · " + s.leadership.takeovers + " takeovers" : "");
       setStale(s.stale_since === undefined ? (s.ready ? null : s.time) : s.stale_since);
       var t = Date.now();
       if (lastBeats !== null) $("hb-rate").textContent = Math.round((s.counters.heartbeats - lastBeats) / ((t - lastAt) / 1000));

@@ -26,6 +26,8 @@ export interface MetricsSources {
   now?: () => number;
   /** agent_operations events published so far. */
   published: () => number;
+  /** Hot standby: this registry's role and takeovers. */
+  leadership?: () => { readonly role: string; readonly takeovers: number };
   stream: { clients: number; connected: number; dropped: number };
   events: Readonly<Record<string, number>>;
   /** Worst event-loop lag since the last scrape, seconds. */
@@ -154,6 +156,10 @@ export class RegistryMetrics {
       .sample('', health.stale_since === null ? 0 : Math.max(0, (s.now?.() ?? health.stale_since) - health.stale_since));
     w.family('ocs_registry_fast_signal', 'gauge', 'Whether the router gives wamp.session.on_leave, so a departed agent is suspect at once (1) or not (0).')
       .sample('', s.fastSignal?.() ? 1 : 0);
+    const lead = s.leadership?.() ?? { role: 'single', takeovers: 0 };
+    w.family('ocs_registry_leader', 'gauge', 'Whether this registry leads at its address (1: leader, or the only one) or stands by (0).')
+      .sample('', lead.role === 'leader' || lead.role === 'single' ? 1 : 0);
+    w.family('ocs_registry_takeovers_total', 'counter', 'Times this registry took over as leader (hot standby).').sample('', lead.takeovers);
     w.family('ocs_registry_agents', 'gauge', 'Agents known to the registry, by state.')
       .sample('{state="alive"}', registry.size - registry.expiredCount)
       .sample('{state="expired"}', registry.expiredCount);

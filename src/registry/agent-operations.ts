@@ -6,7 +6,8 @@
 
 import { floatTime, type RegisteredAgent, type Registry } from '../core/index.ts';
 
-export type Publish = (topic: string, args: unknown[]) => void;
+/** Publish one event; false when it was not sent (not joined, or a standby that does not lead). */
+export type Publish = (topic: string, args: unknown[]) => boolean;
 
 export class AgentOperationsFeed {
   readonly topic: string;
@@ -40,7 +41,6 @@ export class AgentOperationsFeed {
     if (field === null) return; // Python logs and skips an invalid field; collisions are withheld
     // Python's Block.encoded() keys and order; the registry never sets tags.
     const block = { block_name: field, data: { [field]: [code] }, influxdb_tags: null, timestamps: [floatTime(now)] };
-    this.#publish(this.topic, [[{ [field]: block }, this.#encoded]]);
-    this.published++;
+    if (this.#publish(this.topic, [[{ [field]: block }, this.#encoded]])) this.published++;
   }
 }

@@ -7,6 +7,7 @@
 import type { Clock } from '../core/clock.ts';
 import {
   type AgentChange,
+  type LeadershipStatus,
   logText,
   Registry,
   type RegistryOptions,
@@ -24,6 +25,7 @@ import { PacedRepublish } from './paced-republish.ts';
 import { TransitionLog } from './transition-log.ts';
 import { LeaveSignal } from './leave-signal.ts';
 import { ExpectedAgents } from '../core/expected.ts';
+import { Leadership, type LeadershipTimings } from './leadership.ts';
 
 export interface RegistryAgentOptions {
   /** `{address_root}.{instance_id}`, e.g. `observatory.registry`. */
@@ -43,6 +45,8 @@ export interface RegistryAgentOptions {
   sweepIntervalMs?: number;
   /** Where a caller can read the table when main.status() is too big for the router (default: the HTTP API's /api/agents). */
   readElsewhere?: string;
+  /** Hot standby: one of several registries at this address; it leads or stands by (see leadership.ts). */
+  standby?: boolean | { timings?: Partial<LeadershipTimings>; id?: string };
   log?: (line: string) => void;
 }
 
@@ -86,6 +90,9 @@ export class RegistryAgent {
   #restoredExpiries: readonly AgentChange[] = [];
   /** Call results over the router's message limit, answered with an error instead (see resultTooBig). */
   resultsTooBig = 0;
+  /** Set with --standby: who leads among the registries at this address. */
+  readonly leadership: Leadership | null = null;
+  readonly #started: number;
 
   constructor(options: RegistryAgentOptions) {
     this.#clock = options.clock;
@@ -99,6 +106,7 @@ export class RegistryAgent {
       if (change !== null) this.#changed(change);
     }, options.clock);
     this.#staleSince = options.clock.now();
+    this.#started = options.clock.now();
     this.waitTime = options.waitTime ?? 30;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 25;
     this.registry = new Registry({
@@ -120,8 +128,27 @@ export class RegistryAgent {
     this.operationsFeed = new AgentOperationsFeed(
       this.registry,
       feed.encoded() as unknown as Record<string, unknown>,
-      (topic, args) => this.#session?.isOpen && this.#session.publish(topic, args),
+      (topic, args) => {
+        if (!this.#session?.isOpen || !this.mayPublish) return false;
+        this.#session.publish(topic, args);
+        return true;
+      },
     );
+    if (options.standby) {
+      const standby = options.standby === true ? {} : options.standby;
+      this.leadership = new Leadership({
+        clock: options.clock,
+        id: standby.id ?? `${options.hostname}:${options.pid}:${this.agent.sessionId}`,
+        started: this.#started,
+        host: options.hostname,
+        pid: options.pid,
+        timings: standby.timings,
+        publish: (beacon) => this.#session?.isOpen && this.#session.publish(`${this.agent.address}.leadership`, [beacon], {}, { exclude_me: false }),
+        onLead: () => this.#lead(),
+        onStepDown: () => void this.agent.leave().catch(() => {}),
+        log: this.#log,
+      });
+    }
     this.#republish = new PacedRepublish(this.waitTime, () => this.registry.agents(), (agent, now) => this.operationsFeed.publishAgent(agent, now));
     this.agent.registerProcess('main', (session, params) => this.#runMain(session, params), (session) => this.#stopMain(session), {
       blocking: false,
@@ -173,9 +200,13 @@ export class RegistryAgent {
     this.#session = session;
     this.#subscription = null;
     session.onClose(() => {
-      if (this.#session === session) this.#deaf();
+      if (this.#session !== session) return;
+      this.#deaf();
+      this.leadership?.stop('it lost the router');
     });
-    await this.agent.join(session);
+    // A standby registers nothing until it leads (then with invoke 'last'); main runs from the start.
+    if (this.leadership === null) await this.agent.join(session);
+    else this.agent.startStartupOps();
     const root = this.registry.addressRoot;
     this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard' });
     // Silence counts again from here: the time away did not count (see Registry.deafFrom).
@@ -188,6 +219,45 @@ export class RegistryAgent {
     const expiries = this.#restoredExpiries;
     this.#restoredExpiries = [];
     for (const change of expiries) this.#changed(change);
+    const leadership = this.leadership;
+    if (leadership !== null) {
+      await session.subscribe(`${this.agent.address}.leadership`, (args) => leadership.heard(args));
+      leadership.start();
+    }
+  }
+
+  /** Publish on agent_operations: always for a single registry; only while leading with a fresh lease for a standby. */
+  get mayPublish(): boolean {
+    return this.leadership === null || this.leadership.leading;
+  }
+
+  get leadershipStatus(): LeadershipStatus {
+    const l = this.leadership;
+    if (l === null) return { standby: false, role: 'single', since: this.#started, takeovers: 0, id: null, leader: null };
+    return { standby: true, role: l.role, since: l.since, takeovers: l.takeovers, id: l.id, leader: l.leaderId };
+  }
+
+  /**
+   * This registry took over: answer `{addr}` and `{addr}.ops` (shared, invoke
+   * 'last', so it registers over a stalled leader the router still holds),
+   * publish what changed since the last leader was heard; the paced republish
+   * carries on with the rest.
+   */
+  #lead(): void {
+    const session = this.#session;
+    const leadership = this.leadership as Leadership;
+    if (!session?.isOpen) return;
+    const heardUntil = this.#clock.now() - (leadership.timings.silenceMs + leadership.timings.candidacyMs) / 1000;
+    const now = this.#clock.now();
+    for (const agent of this.registry.agents()) {
+      if (agent.lastTransition >= heardUntil) this.operationsFeed.publishAgent(agent, now);
+    }
+    // The paced republish kept its turn while standing by (publishing nothing): it carries on from there.
+    this.agent.join(session, { invoke: 'last' }).catch((err) => {
+      this.#log(`Leadership: could not register ${this.agent.address} as leader: ${(err as Error).message}`);
+      leadership.stop('it could not register its procedures');
+      if (this.#session === session && session.isOpen) leadership.start();
+    });
   }
 
   /**
@@ -242,6 +312,7 @@ export class RegistryAgent {
   }
 
   async leave(): Promise<void> {
+    this.leadership?.stop('it is stopping');
     const subscription = this.#subscription;
     this.#subscription = null;
     this.#staleSince ??= this.#clock.now();
@@ -262,6 +333,9 @@ export class RegistryAgent {
 
   /** The subscription handler; replaceable before join (a benchmark wraps it to time the registry). */
   heartbeatHandler: EventHandler = (args, _kwargs, details): void => {
+    // Registries at one address hear each other's heartbeat; a single registry never hears its own
+    // (exclude_me): neither tracks the registry itself, or a takeover would show it expired.
+    if (this.leadership !== null && details.topic === `${this.agent.address}.feeds.heartbeat`) return;
     const result = this.registry.ingest(details.topic, args, this.#clock.now());
     if (result === null) return;
     if (result.kind === 'rejected') this.#rejected(result);

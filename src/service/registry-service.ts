@@ -67,6 +67,7 @@ export class RegistryService {
       agentTimeout: config.agentTimeout,
       maxAgents: config.maxAgents,
       liveness: config.liveness,
+      standby: config.standby,
       log: deps.log,
     });
     const { token, corsOrigins } = config.httpApi;
@@ -209,6 +210,7 @@ export class RegistryService {
     const r = this.agent.registry;
     const rejected = Object.values(r.counters.rejected).reduce((a, b) => a + b, 0);
     return `router ${this.#connection?.state ?? 'not started'} | agents: ${r.size - r.expiredCount} alive, ${r.expiredCount} expired` +
-      ` | heartbeats ${r.counters.heartbeats} | rejected ${rejected} | agent_operations events ${this.agent.operationsFeed.published}`;
+      ` | heartbeats ${r.counters.heartbeats} | rejected ${rejected} | agent_operations events ${this.agent.operationsFeed.published}` +
+      (this.agent.leadership ? ` | ${this.agent.leadership.role}, ${this.agent.leadership.takeovers} takeovers` : '');
   }
 }
