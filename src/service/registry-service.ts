@@ -31,7 +31,7 @@ export interface RegistryServiceDeps {
   readonly http?: boolean;
   /** Reads the site config again for the agents it expects (with --site none, or without this, nothing is expected). */
   readonly readFile?: (path: string) => string;
-  /** Seconds between status lines; 0: none. Default 10. */
+  /** Seconds between status lines; 0: none (and no timer keeps a process alive). Default 10. */
   readonly statusEverySeconds?: number;
 }
 
@@ -169,7 +169,7 @@ export class RegistryService {
     // A ref'd timer: it keeps a process alive while retrying (all clock
     // timers are unref'd) and on the in-process router (which holds no socket).
     const every = this.#deps.statusEverySeconds ?? 10;
-    this.#status = setInterval(() => connection.state === 'joined' && log(this.statusLine()), every > 0 ? every * 1000 : 2 ** 30);
+    if (every > 0) this.#status = setInterval(() => connection.state === 'joined' && log(this.statusLine()), every * 1000);
     connection.start();
     const first = await Promise.race([
       new Promise<'joined'>((resolve) => connection.onState((state) => state === 'joined' && resolve('joined'))),
