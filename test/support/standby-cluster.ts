@@ -1,0 +1,234 @@
+// Registries with --standby as real processes on one router (crossbar or the
+// simulator's endpoint), fake agents and an agent_operations subscriber in
+// this process, for the failover test and benchmark (issue 13). Watches:
+// each registry's role and agent_operations count (GET /api/status every
+// 25 ms), every agent_operations event (a 7 is a false expiry: the agents
+// never stop), and the longest gap in the feed.
+
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
+import { WampPeer } from '../../src/wamp/peer.ts';
+import type { WampSession } from '../../src/wamp/session.ts';
+import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
+import { systemClock } from '../../src/runtime/system-clock.ts';
+import { type Program, runProgram } from './spawn-cli.ts';
+
+const BIN = new URL('../../bin/ocs-registry.ts', import.meta.url).pathname;
+const ADDRESS = 'observatory.registry';
+const POLL_MS = 25;
+
+/** A TCP hop between a registry and the router that a test can black-hole (a cut link). */
+export class LinkProxy {
+  readonly #server: Server;
+  readonly #pairs = new Set<[Socket, Socket]>();
+  #cut = false;
+  port = 0;
+
+  private constructor(targetPort: number) {
+    this.#server = createServer((client) => {
+      const upstream = createConnection(targetPort, '127.0.0.1');
+      const pair: [Socket, Socket] = [client, upstream];
+      this.#pairs.add(pair);
+      client.on('data', (d) => this.#cut || upstream.write(d));
+      upstream.on('data', (d) => this.#cut || client.write(d));
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+        this.#pairs.delete(pair);
+      };
+      client.on('close', end).on('error', end);
+      upstream.on('close', end).on('error', end);
+    });
+  }
+
+  static async start(targetPort: number): Promise<LinkProxy> {
+    const proxy = new LinkProxy(targetPort);
+    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
+    proxy.port = (proxy.#server.address() as { port: number }).port;
+    return proxy;
+  }
+
+  /** Drop every byte both ways; the connections stay open (no FIN, no RST). */
+  cut(): void {
+    this.#cut = true;
+  }
+
+  /** End the black-holed connections (as a TCP timeout would) and let new ones through. */
+  heal(): void {
+    for (const [a, b] of this.#pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    this.#pairs.clear();
+    this.#cut = false;
+  }
+
+  close(): Promise<void> {
+    this.heal();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+export class RegistryProcess {
+  readonly program: Program;
+  readonly name: string;
+  url = '';
+  role = 'starting';
+  published = 0;
+  stopped = false;
+  proxy: LinkProxy | null = null;
+
+  constructor(name: string, wsUrl: string) {
+    this.name = name;
+    this.program = runProgram(BIN, [
+      '--standby',
+      '--site',
+      'none',
+      '--site-hub',
+      wsUrl,
+      '--site-realm',
+      'test_realm',
+      '--address-root',
+      'observatory',
+      '--instance-id',
+      'registry',
+      '--http-port',
+      '0',
+      '--wait-time',
+      '2',
+      '--state-file',
+      'none',
+      '--crossbar-timeout',
+      '0',
+    ]);
+  }
+
+  async ready(): Promise<void> {
+    const line = await this.program.waitFor(/Operation monitor: http:\/\/127\.0\.0\.1:\d+\//, 60_000);
+    this.url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)![0];
+  }
+
+  async poll(): Promise<void> {
+    if (this.stopped || !this.url) return;
+    try {
+      const s = await (await fetch(`${this.url}/api/status`, { signal: AbortSignal.timeout(300) })).json();
+      this.role = s.leadership.role;
+      this.published = s.agent_operations_published;
+    } catch {
+      // stopped, or busy: keep the last reading
+    }
+  }
+
+  signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT' | 'SIGINT'): void {
+    this.stopped = signal === 'SIGKILL' || signal === 'SIGSTOP';
+    if (signal === 'SIGCONT') this.stopped = false;
+    this.program.child.kill(signal);
+  }
+}
+
+export interface Scenario {
+  takeoverSeconds: number;
+}
+
+export class StandbyCluster {
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly registries: RegistryProcess[] = [];
+  readonly #sessions: WampSession[] = [];
+  readonly #agents: FakeDataAgent[] = [];
+  #polling: ReturnType<typeof setInterval> | null = null;
+  #lastEvent = Number.NaN;
+  #count = 0;
+  /** agent_operations events with code 7 (every agent beats throughout). */
+  falseExpiries = 0;
+  /** Polls in which two registries' agent_operations counts both grew. */
+  doublePublishing = 0;
+  longestGap = 0;
+  events = 0;
+
+  constructor(wsUrl: string, port: number) {
+    this.wsUrl = wsUrl;
+    this.port = port;
+  }
+
+  async start(agents: number): Promise<void> {
+    const client = await this.#join();
+    await client.subscribe(`${ADDRESS}.feeds.agent_operations`, (args) => {
+      const now = performance.now() / 1000;
+      if (this.#lastEvent === this.#lastEvent) this.longestGap = Math.max(this.longestGap, now - this.#lastEvent);
+      this.#lastEvent = now;
+      this.events++;
+      const fields = (args[0] as [Record<string, { data: Record<string, number[]> }>])[0];
+      for (const block of Object.values(fields)) for (const values of Object.values(block.data)) if (values[0] === 7) this.falseExpiries++;
+    });
+    for (let i = 1; i <= agents; i++) {
+      const fake = new FakeDataAgent({ address: `observatory.agent${i}`, clock: systemClock });
+      await fake.agent.join(await this.#join());
+      this.#agents.push(fake);
+    }
+    this.#polling = setInterval(() => void this.#poll(), POLL_MS);
+  }
+
+  /** A new registry process; with `proxied`, its router link goes through a LinkProxy. */
+  async addRegistry(proxied = false): Promise<RegistryProcess> {
+    const proxy = proxied ? await LinkProxy.start(this.port) : null;
+    const url = proxy ? this.wsUrl.replace(`:${this.port}/`, `:${proxy.port}/`) : this.wsUrl;
+    const registry = new RegistryProcess(`registry${this.#count++}`, url);
+    registry.proxy = proxy;
+    this.registries.push(registry);
+    await registry.ready();
+    return registry;
+  }
+
+  live(): RegistryProcess[] {
+    return this.registries.filter((r) => !r.stopped);
+  }
+
+  leaders(): RegistryProcess[] {
+    return this.registries.filter((r) => !r.stopped && r.role === 'leader');
+  }
+
+  /** Resolves with the seconds until `done()` holds (checked every poll), or rejects after `timeoutMs`. */
+  waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<number> {
+    const start = performance.now();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (done()) return resolve((performance.now() - start) / 1000);
+        if (performance.now() - start > timeoutMs) return reject(new Error(`Timed out waiting for ${what}`));
+        setTimeout(check, POLL_MS);
+      };
+      check();
+    });
+  }
+
+  /** Let `ms` pass while polling goes on (a bounded observation window, not a synchronisation). */
+  observe(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  async #poll(): Promise<void> {
+    const live = this.live();
+    const before = live.map((r) => r.published);
+    await Promise.all(live.map((r) => r.poll()));
+    const grew = live.filter((r, i) => r.published > (before[i] as number)).length;
+    if (grew > 1) this.doublePublishing++;
+  }
+
+  async #join(): Promise<WampSession> {
+    const session = await WampPeer.join(await WebSocketTransport.connect(this.wsUrl), 'test_realm');
+    this.#sessions.push(session);
+    return session;
+  }
+
+  async close(): Promise<void> {
+    if (this.#polling) clearInterval(this.#polling);
+    for (const r of this.registries) {
+      if (r.stopped) r.program.child.kill('SIGCONT');
+      r.program.child.kill('SIGKILL');
+      await r.program.exited;
+      await r.proxy?.close();
+    }
+    for (const fake of this.#agents) fake.agent.stopAllSessions();
+    for (const session of this.#sessions) await session.leave().catch(() => {});
+  }
+}
