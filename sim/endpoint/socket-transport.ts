@@ -7,6 +7,8 @@ import type { ServerSocket, SocketHandlers } from '../../src/runtime/serve.ts';
 import type { TransportInfo, WampTransport } from '../../src/wamp/transport.ts';
 import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
 import { checkFrameSize } from '../../src/wamp/serializers/serializer.ts';
+import { MessageType } from '../../src/wamp/messages.ts';
+import { notePublishText, splicedEventText } from './event-splice.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;
@@ -25,12 +27,15 @@ export class SocketTransport implements WampTransport {
   readonly info: TransportInfo;
   readonly #socket: ServerSocket;
   readonly #serializer: WampSerializer;
+  /** Plain (unbatched) JSON: EVENTs may reuse the text of their PUBLISH's arguments (event-splice.ts). */
+  readonly #plainJson: boolean;
   readonly #events: SocketTransportEvents;
   #open = true;
 
   constructor(socket: ServerSocket, serializer: WampSerializer, info: TransportInfo, events: SocketTransportEvents) {
     this.#socket = socket;
     this.#serializer = serializer;
+    this.#plainJson = serializer.protocol === 'wamp.2.json';
     this.info = info;
     this.#events = events;
   }
@@ -42,7 +47,7 @@ export class SocketTransport implements WampTransport {
   /** Throws if the message cannot be encoded or is over the size limit (the router counts it); dropped once closed. */
   send(message: unknown[]): void {
     if (!this.#open) return;
-    const frame = this.#serializer.encode(message);
+    const frame = (this.#plainJson ? splicedEventText(message) : null) ?? this.#serializer.encode(message);
     checkFrameSize(frame, this.#events.maxMessageBytes ?? 0);
     this.#socket.send(frame);
   }
@@ -65,6 +70,9 @@ export class SocketTransport implements WampTransport {
     } catch (error) {
       this.#reject(error);
       return;
+    }
+    if (this.#plainJson && messages.length === 1 && Array.isArray(messages[0]) && messages[0][0] === MessageType.PUBLISH) {
+      notePublishText(messages[0], data as string);
     }
     for (const message of messages) {
       if (!Array.isArray(message)) {

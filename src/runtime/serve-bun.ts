@@ -14,6 +14,7 @@ interface BunSocket {
   getBufferedAmount(): number;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  cork(callback: () => void): void;
 }
 
 interface BunServer {
@@ -58,6 +59,7 @@ export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
           },
           close: (code, reason) => ws.close(code, reason),
           terminate: () => ws.terminate(),
+          cork: (sends) => ws.cork(sends),
         };
         ws.data.guard = new GuardedSocket(route, socket, ws.data.request, open);
       },

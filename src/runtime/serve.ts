@@ -6,6 +6,8 @@
 // bounded send buffer per connection), bookkeeping of open sockets so close()
 // can end them.
 
+import { type Flushable, flushSoon } from './send-batch.ts';
+
 /** Anything with a WHATWG fetch handler: a hono app, or a plain object. */
 export interface FetchApp {
   // deno-lint-ignore no-explicit-any -- each runtime passes its own server and context objects here
@@ -29,6 +31,8 @@ export interface RuntimeSocket {
   close(code?: number, reason?: string): void;
   /** Drop the connection at once, no closing handshake (it could not pass a full buffer anyway); else close() is used. */
   terminate?(): void;
+  /** Run `sends` with writes held back, then write what they queued at once (Bun's cork). With it, sends are batched per turn. */
+  cork?(sends: () => void): void;
 }
 
 /** What handles one connection. Runs guarded: a throw closes only that connection (1011). */
@@ -43,9 +47,10 @@ export interface WebSocketRoute {
   /** Largest message accepted, in bytes; a bigger one closes that connection with 1009. Default 16 MiB. */
   readonly maxMessageBytes?: number;
   /**
-   * Most bytes queued for one connection that is not reading fast enough;
-   * past it the connection is closed (1008, with the reason) and
-   * onBackpressure is called. Default 8 MiB.
+   * Most bytes queued for one connection that is not reading fast enough,
+   * besides the message being sent (so one message of any accepted size
+   * always goes); past it the connection is closed (1008, with the reason)
+   * and onBackpressure is called. Default 8 MiB.
    */
   readonly maxSendBufferBytes?: number;
   /**
@@ -125,7 +130,7 @@ export function upgradeFor(route: WebSocketRoute | undefined, request: Request):
  * call is guarded, so a bug in the application never reaches the runtime
  * (a throw in a Bun/Deno WebSocket handler takes the whole server down).
  */
-export class GuardedSocket {
+export class GuardedSocket implements Flushable {
   readonly #route: WebSocketRoute;
   readonly #socket: RuntimeSocket;
   readonly #limit: number;
@@ -136,6 +141,9 @@ export class GuardedSocket {
   #closed = false;
   /** Closed for backpressure (the runtime's own close event then carries no news). */
   #overflowed = false;
+  /** Frames waiting for this turn's flush (runtimes that cork), and their size. */
+  #pending: Array<string | Uint8Array> | null = null;
+  #pendingBytes = 0;
 
   constructor(route: WebSocketRoute, socket: RuntimeSocket, request: Request, registry: Set<GuardedSocket>) {
     this.#route = route;
@@ -211,8 +219,39 @@ export class GuardedSocket {
   /** Hot path: one message out, and the backpressure bound. */
   #send(data: string | Uint8Array): void {
     if (this.#closed) return;
-    const queued = this.#socket.send(data);
-    if (queued <= this.#sendLimit) return;
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    if (this.#socket.cork === undefined) {
+      const queued = this.#socket.send(data);
+      // The bound is on what waits besides this message: one message of any accepted size always goes.
+      if (queued - size > this.#sendLimit) this.#overflow(queued);
+      return;
+    }
+    if (this.#pending === null) {
+      this.#pending = [];
+      flushSoon(this);
+    }
+    this.#pending.push(data);
+    this.#pendingBytes += size;
+    if (this.#pendingBytes - size > this.#sendLimit) this.#overflow(this.#pendingBytes);
+  }
+
+  /** Write the frames queued this turn, with one write where the runtime corks. */
+  flush(): void {
+    const frames = this.#pending;
+    this.#pending = null;
+    this.#pendingBytes = 0;
+    if (frames === null || this.#closed) return;
+    const socket = this.#socket;
+    let queued = 0;
+    socket.cork!(() => {
+      for (let i = 0; i < frames.length; i++) queued = socket.send(frames[i]!);
+    });
+    const last = frames[frames.length - 1]!;
+    if (queued - (typeof last === 'string' ? last.length : last.byteLength) > this.#sendLimit) this.#overflow(queued);
+  }
+
+  #overflow(queued: number): void {
+    this.#pending = null;
     const reason = queued === Infinity
       ? `send buffer full (${this.#sendLimit} bytes): the peer is not reading`
       : `send buffer over ${this.#sendLimit} bytes (${queued} queued): the peer is not reading`;
@@ -244,6 +283,7 @@ export class GuardedSocket {
   }
 
   #closeSocket(code: number, reason: string): void {
+    if (!this.#closed) this.flush(); // what was sent before the close goes first
     this.#closed = true;
     try {
       this.#socket.close(code, reason);
