@@ -1,7 +1,7 @@
 // Model-based property test: random command sequences run against a tiny
 // reference model written from docs/ocs-protocol.md (§3) and against the core,
 // including what OCS does not see: per-class timeouts, suspect (late or left),
-// flapping. A second registry without those gets the same input: OCS's view
+// flapping, missing and unexpected against a site config's list. A second registry without those gets the same input: OCS's view
 // (session.data, what agent_operations publishes) must not differ.
 // Replay a failure with FC_SEED=<seed> (and FC_PATH=<path> to shrink straight to it).
 
@@ -11,6 +11,7 @@ import process from 'node:process';
 import fc from 'fast-check';
 import { fieldNameProblem } from '../../src/core/field-name.ts';
 import { type AgentChange, type IngestResult, Registry } from '../../src/core/registry.ts';
+import { ExpectedAgents } from '../../src/core/expected.ts';
 import { floatTime } from '../../src/core/clock.ts';
 import { feedFor, ROOT } from '../support/heartbeats.ts';
 
@@ -21,6 +22,10 @@ const SUSPECT_AFTER = 2;
 const SUSPECT_MIN = 1;
 const FLAP = { limit: 2, window: 20 };
 const T0 = 1_700_000_000;
+/** What a site config names: some of the ids commands use, and one never heard. */
+const EXPECTED = ['a', 'faker-1', 'never-heard'];
+const expected = new ExpectedAgents();
+expected.set(EXPECTED.map((id) => ({ address: `${ROOT}.${id}`, agentClass: 'FakeDataAgent', host: 'h', manage: 'host/up', up: true })), '/site.yaml', T0);
 
 interface ModelAgent {
   lastHeard: number;
@@ -170,6 +175,12 @@ function checkInvariants(model: Model, real: Real): void {
       if (field) assert.equal(fieldNameProblem(field), null, `field ${field} passes verify`);
     }
   }
+  // missing ⇔ expected and never heard; unexpected ⇔ heard and not named (expiry changes neither).
+  assert.deepEqual(expected.missing(real.registry).map((a) => a.address), EXPECTED.filter((id) => !model.agents.has(id)).map((id) => `${ROOT}.${id}`));
+  assert.deepEqual(
+    expected.unexpected(real.registry).map((a) => a.agent_address).sort(),
+    [...model.agents.keys()].filter((id) => !EXPECTED.includes(id)).map((id) => `${ROOT}.${id}`).sort(),
+  );
   const all = [...model.agents.values()];
   assert.equal(real.registry.expiredCount, all.filter((a) => a.expired).length);
   assert.equal(real.registry.suspectCount, all.filter((a) => a.suspect !== null).length);
