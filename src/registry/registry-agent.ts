@@ -253,7 +253,10 @@ export class RegistryAgent {
       if (agent.lastTransition >= heardUntil) this.operationsFeed.publishAgent(agent, now);
     }
     // The paced republish kept its turn while standing by (publishing nothing): it carries on from there.
-    this.agent.join(session, { invoke: 'last' }).catch((err) => {
+    this.agent.join(session, { invoke: 'last' }).then(() => {
+      // Stood down while registering: take the registrations back.
+      if (leadership.role !== 'leader') return this.agent.leave();
+    }).catch((err) => {
       this.#log(`Leadership: could not register ${this.agent.address} as leader: ${(err as Error).message}`);
       leadership.stop('it could not register its procedures');
       if (this.#session === session && session.isOpen) leadership.start();
