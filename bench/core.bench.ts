@@ -1,5 +1,5 @@
 // Registry core benchmark (issue: registry core). A program, not a test:
-//   bun bench/core.bench.ts [--sizes 1000,10000,100000] [--json out.json]
+//   bun bench/core.bench.ts [--sizes 1000,10000,100000] [--suspect-after 2|Infinity] [--json out.json]
 // Prints one human line per figure and writes one JSON record.
 // Run it through scripts/bench-all.ts for every runtime and the median of several processes.
 
@@ -15,6 +15,7 @@ const OPS = ['acq', 'count', 'set_heartbeat', 'delay_task'];
 interface SizeResult {
   agents: number;
   ingestPerSec: number;
+  ingestClearingSuspectPerSec: number;
   expiryMsPerRegistrySecond: number;
   expiredPerRegistrySecond: number;
   suspectedPerRegistrySecond: number;
@@ -26,6 +27,12 @@ interface SizeResult {
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The registry as benchmarked: --suspect-after Infinity turns the suspect deadlines off, for an A/B. */
+const SUSPECT_AFTER = Number(arg('suspect-after') ?? 2);
+function newRegistry(n: number): Registry {
+  return new Registry({ addressRoot: ROOT, maxAgents: n, suspectAfter: SUSPECT_AFTER });
 }
 
 /** A heartbeat event as a subscriber receives it: [topic, args]. */
@@ -73,7 +80,7 @@ function median(xs: number[]): number {
  * registry's own state for 10k or 100k agents is not. Only ingest is timed.
  */
 function ingestRate(n: number): number {
-  const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
+  const registry = newRegistry(n);
   for (let i = 0; i < n; i++) registry.ingest(...event(i, 0), T0);
   const variant = new Uint8Array(n);
   const random = rng(42);
@@ -112,7 +119,7 @@ function ingestRate(n: number): number {
  */
 function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number; suspectedPerSecond: number } {
   const events = Array.from({ length: n }, (_, i) => event(i, 0));
-  const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
+  const registry = newRegistry(n);
   const silentUntil = new Float64Array(n);
   const random = rng(7);
   const seconds = 30;
@@ -145,8 +152,35 @@ function expiryCost(n: number): { msPerSecond: number; expiredPerSecond: number;
   return { msPerSecond: sweepMs / span, expiredPerSecond: expired / span, suspectedPerSecond: suspected / span };
 }
 
+/**
+ * The suspect path's worst case: every agent suspect (its session left), and
+ * each heartbeat clears it (the slow path, a change per heartbeat).
+ */
+function ingestClearingSuspect(n: number): number {
+  const registry = newRegistry(n);
+  const wire = Array.from({ length: n }, (_, i) => JSON.stringify(event(i, 0)));
+  for (let i = 0; i < n; i++) registry.ingest(...(JSON.parse(wire[i]!) as [string, unknown[]]), T0);
+  const rounds: number[] = [];
+  let now = T0;
+  for (let round = 0; round < 3; round++) {
+    now += 1;
+    for (let i = 0; i < n; i++) registry.suspect(`${ROOT}.agent-${i}`, now);
+    let timed = 0;
+    for (let from = 0; from < n; from += 64) {
+      const batch: [string, unknown[]][] = [];
+      for (let i = from; i < Math.min(n, from + 64); i++) batch.push(JSON.parse(wire[i]!) as [string, unknown[]]);
+      const start = performance.now();
+      for (const e of batch) registry.ingest(e[0], e[1], now);
+      timed += performance.now() - start;
+    }
+    if (registry.suspectCount !== 0) throw new Error('every heartbeat should have cleared its suspect');
+    rounds.push(n / (timed / 1000));
+  }
+  return median(rounds);
+}
+
 function tableCosts(n: number): { readNs: number; jsonMs: number } {
-  const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
+  const registry = newRegistry(n);
   for (let i = 0; i < n; i++) registry.ingest(...event(i, 0), T0);
   const reads = 1_000_000;
   let sink = 0;
@@ -179,7 +213,7 @@ function heapPerAgent(n: number): number | null {
   const wire = Array.from({ length: n }, (_, i) => JSON.stringify(event(i, 0)));
   gc();
   const before = memoryUsed();
-  const registry = new Registry({ addressRoot: ROOT, maxAgents: n });
+  const registry = newRegistry(n);
   for (let i = 0; i < n; i++) registry.ingest(...(JSON.parse(wire[i]!) as [string, unknown[]]), T0);
   gc();
   const after = memoryUsed();
@@ -194,12 +228,14 @@ const heaps = new Map(sizes.map((n) => [n, heapPerAgent(n)]));
 const results: SizeResult[] = [];
 for (const n of sizes) {
   const ingest = ingestRate(n);
+  const clearing = ingestClearingSuspect(n);
   const expiry = expiryCost(n);
   const table = tableCosts(n);
   const heap = heaps.get(n) ?? null;
   const r: SizeResult = {
     agents: n,
     ingestPerSec: ingest,
+    ingestClearingSuspectPerSec: clearing,
     expiryMsPerRegistrySecond: expiry.msPerSecond,
     expiredPerRegistrySecond: expiry.expiredPerSecond,
     suspectedPerRegistrySecond: expiry.suspectedPerSecond,
@@ -210,6 +246,7 @@ for (const n of sizes) {
   results.push(r);
   console.log(
     `${runtimeName()} ${String(n).padStart(6)} agents: ingest ${(ingest / 1e6).toFixed(2)}M heartbeats/s` +
+      ` (each clearing a suspect: ${(clearing / 1e6).toFixed(2)}M/s)` +
       ` | expiry ${expiry.msPerSecond.toFixed(3)} ms per registry-second (${expiry.expiredPerSecond.toFixed(0)} expired/s, ${
         expiry.suspectedPerSecond.toFixed(0)
       } suspect/s)` +
@@ -218,6 +255,6 @@ for (const n of sizes) {
   );
 }
 
-const record = { bench: 'core', runtime: runtimeName(), date: new Date().toISOString(), results };
+const record = { bench: 'core', runtime: runtimeName(), suspectAfter: SUSPECT_AFTER, date: new Date().toISOString(), results };
 const out = arg('json');
 if (out) writeFileSync(out, JSON.stringify(record, null, 2));
