@@ -87,6 +87,35 @@ describe('ocs-sim command line', () => {
     assert.equal(await done, 0);
   });
 
+  it('serves the control API with --control-port, and stops it on shutdown', async () => {
+    const fake = fakeIo();
+    let ready!: (endpoint: SimEndpoint) => void;
+    const started = new Promise<SimEndpoint>((resolve) => (ready = resolve));
+    const done = routerCommand(['--port', '0', '--control-port', '0'], fake.io, ready);
+    const endpoint = await started;
+    const control = /control\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(fake.out.join('\n'))?.[1];
+    assert.ok(control, fake.out.join('\n'));
+    const status = await fetch(`${control}/status`).then((r) => r.json());
+    assert.equal(status.port, endpoint.port);
+    assert.equal(status.serving, true);
+    fake.signal('SIGTERM');
+    assert.equal(await done, 0);
+    await assert.rejects(fetch(`${control}/status`), 'the control port is closed too');
+  });
+
+  it('hands registry to the ocs-registry program: --help is exit 0', async () => {
+    const { io } = fakeIo();
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (line: string) => void lines.push(line);
+    try {
+      assert.equal(await main(['registry', '--help'], io), 0);
+    } finally {
+      console.log = log;
+    }
+    assert.match(lines.join('\n'), /Usage: ocs-registry/);
+  });
+
   it('reports an unreadable config with exit 2', async () => {
     const { io, err } = fakeIo();
     assert.equal(await main(['router', '--config', '/nonexistent/config.json'], io), 2);
