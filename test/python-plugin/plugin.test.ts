@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import process from 'node:process';
-import { freePort } from '../support/crossbar.ts';
+import { findCrossbar, freePort, skipWithoutCrossbar } from '../support/crossbar.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PYTHON = `${ROOT}.venv-plugin/bin/python`;
@@ -25,19 +25,32 @@ function skipReason(): string | false {
   return 'needs .venv-plugin with the pytest-ocs-sim wheel (see .ci/run)';
 }
 
+/** pytest on python/tests with the plugin; resolves with its exit code and output. */
+async function pytest(args: string[]): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const child = spawn(PYTHON, ['-m', 'pytest', 'tests/', '-q', '-p', 'no:cacheprovider', '--ocs-sim-port', String(port), ...args], {
+    cwd: `${ROOT}python`,
+    env: { ...process.env, OCS_SIM: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
+
 describe('pytest-ocs-sim: the Python suite through the plugin', { skip: skipReason() }, () => {
   it('passes against the simulator from the wheel', { timeout: 300_000 }, async () => {
-    const port = await freePort();
-    const child = spawn(PYTHON, ['-m', 'pytest', 'tests/', '-q', '-p', 'no:cacheprovider', '--ocs-sim-port', String(port)], {
-      cwd: `${ROOT}python`,
-      env: { ...process.env, OCS_SIM: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, output } = await pytest([]);
     assert.equal(code, 0, output);
     assert.match(output, /\b6 passed\b/, output);
+  });
+
+  it('passes the same suite against a real crossbar (--ocs-router crossbar), for comparison', { timeout: 400_000, skip: skipWithoutCrossbar() }, async () => {
+    const { code, output } = await pytest(['--ocs-router', 'crossbar', '--ocs-crossbar', findCrossbar() as string]);
+    assert.equal(code, 0, output);
+    // The partition test needs the simulator's fault hooks.
+    assert.match(output, /\b5 passed, 1 skipped\b/, output);
   });
 });

@@ -1,16 +1,18 @@
 """Values through a router between real autobahn-python sessions, one serializer each.
 
-  python values.py <ws-url> <serializer> echo <name>
-      registers observatory.values.<name>.echo (returns what it got), prints
-      "ready <subprotocol>" and serves until killed;
-  python values.py <ws-url> <serializer> call <name> [<name> ...]
-      calls each echo with SAMPLE (as args and as a kwarg) and prints one JSON
-      line: {"protocol": the subprotocol it spoke, name: {index: repr} of the
-      SAMPLE items that came back different (empty when all came back equal),
-      or {"error": repr}}.
+  python values.py <ws-url> echo <serializer> [<serializer> ...]
+      one session per serializer registers observatory.values.<name>.echo
+      (returns what it got), where <name> is the serializer id with '.' as
+      '_'; prints "ready <subprotocol>" for each, then serves until killed;
+  python values.py <ws-url> call <serializer> [...] -- <name> [<name> ...]
+      one session per serializer calls each echo with SAMPLE (as args and as a
+      kwarg) and prints one JSON line per session: {"protocol": the subprotocol
+      it spoke, name: {index: repr} of the SAMPLE items that came back
+      different (empty when all came back equal), or {"error": repr}}.
 
-<serializer> is autobahn's id: cbor, cbor.batched, msgpack, msgpack.batched,
-json, json.batched. repr() tells 5.0 from 5, bytes from str, NaN from None.
+All sessions of one role share one process and one event loop. A serializer
+is autobahn's id: cbor, cbor.batched, msgpack, msgpack.batched, json,
+json.batched. repr() tells 5.0 from 5, bytes from str, NaN from None.
 """
 import asyncio
 import json
@@ -61,21 +63,31 @@ class Call(ApplicationSession):
             except Exception as error:  # a router or serializer failure is a result to report
                 report[name] = {'error': repr(error)}
         print(json.dumps(report), flush=True)
+        self.config.extra['done'].set_result(None) if not self.config.extra['done'].done() else None
         self.leave()
-
-    def onDisconnect(self):
-        asyncio.get_event_loop().stop()
 
 
 def main():
-    url, serializer_id, role, *names = sys.argv[1:]
-    serializers = [create_transport_serializer(serializer_id)]
+    url, role, *rest = sys.argv[1:]
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     if role == 'echo':
-        runner = ApplicationRunner(url, 'test_realm', extra={'name': names[0]}, serializers=serializers)
-        runner.run(Echo)
+        serializers, names = rest, []
     else:
-        runner = ApplicationRunner(url, 'test_realm', extra={'names': names}, serializers=serializers)
-        runner.run(Call)
+        split = rest.index('--')
+        serializers, names = rest[:split], rest[split + 1:]
+    waits = []
+    for serializer_id in serializers:
+        extra = {'name': serializer_id.replace('.', '_'), 'names': names}
+        if role == 'call':
+            extra['done'] = loop.create_future()
+            waits.append(extra['done'])
+        runner = ApplicationRunner(url, 'test_realm', extra=extra, serializers=[create_transport_serializer(serializer_id)])
+        loop.run_until_complete(runner.run(Echo if role == 'echo' else Call, start_loop=False))
+    if role == 'echo':
+        loop.run_forever()
+    else:
+        loop.run_until_complete(asyncio.wait_for(asyncio.gather(*waits), 60))
 
 
 if __name__ == '__main__':
