@@ -83,6 +83,8 @@ export interface RunningServer {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+/** Batched sends are written once per turn, or as soon as this much is waiting. */
+const FLUSH_AT_BYTES = 64 * 1024;
 /** Close code for a peer that does not read (RFC 6455 1008, policy violation). */
 export const BACKPRESSURE_CLOSE_CODE = 1008;
 
@@ -232,7 +234,8 @@ export class GuardedSocket implements Flushable {
     }
     this.#pending.push(data);
     this.#pendingBytes += size;
-    if (this.#pendingBytes - size > this.#sendLimit) this.#overflow(this.#pendingBytes);
+    // A long turn (thousands of messages in, under load) must not pile up here: past a chunk, write now.
+    if (this.#pendingBytes >= FLUSH_AT_BYTES) this.flush();
   }
 
   /** Write the frames queued this turn, with one write where the runtime corks. */
