@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import { type Args, type EventDetails, WampError, type WampSession } from '../../src/wamp/session.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
+import { cbor, msgpack } from '../../src/wamp/serializers/index.ts';
+import { withInvalidUtf8 } from '../support/spoiled.ts';
 
 export interface RouterUnderTest {
   /** ws://…/ws */
@@ -235,6 +237,22 @@ export function routerConformance(name: string, start: () => Promise<RouterUnder
       assert.equal((await a.call('observatory.conformance.after_huge', ['ok'])).args[0], 'ok');
       await echo.unregister();
     });
+
+    for (const serializer of [msgpack, cbor]) {
+      it(`an invalid UTF-8 string in ${serializer.protocol} costs its sender the connection; nobody gets it`, async () => {
+        const got: unknown[] = [];
+        const subscription = await b.subscribe('observatory.conformance.utf8', (args) => void got.push(args));
+        const sender = await WampPeer.join(await WebSocketTransport.connect(router.wsUrl, { serializers: [withInvalidUtf8(serializer)] }), REALM);
+        const closed = new Promise<string>((resolve) => sender.onClose(resolve));
+        sender.publish('observatory.conformance.utf8', ['BADUTF8']);
+        await closed;
+        a.publish('observatory.conformance.utf8', ['fine']);
+        await a.publishAcknowledged('observatory.conformance.utf8', ['fine']);
+        await b.call('wamp.session.count').catch(() => {}); // one round trip to b: what was routed to it has arrived
+        assert.deepEqual(got.filter((g) => JSON.stringify(g).includes('UTF')), []);
+        await subscription.unsubscribe();
+      });
+    }
 
     it('a result just under the limit still goes through', async () => {
       const big = 'y'.repeat(2 ** 24 - 4096);

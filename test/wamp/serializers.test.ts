@@ -2,7 +2,8 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { json, jsonBatched, msgpack } from '../../src/wamp/serializers/index.ts';
+import { cbor, json, jsonBatched, msgpack, type WampSerializer } from '../../src/wamp/serializers/index.ts';
+import { withInvalidUtf8 as spoil } from '../support/spoiled.ts';
 
 describe('JSON as Python writes it', () => {
   it('reads the bare NaN, Infinity and -Infinity tokens, never inside strings', () => {
@@ -43,4 +44,16 @@ describe('msgpack', () => {
     assert.ok(Number.isNaN(back[0]));
     assert.deepEqual(back.slice(1), [Infinity, -Infinity]);
   });
+});
+
+describe('msgpack and CBOR strings must be valid UTF-8 (crossbar refuses the frame)', () => {
+  const withInvalidUtf8 = (s: WampSerializer, message: unknown[]) => spoil(s).encode(message) as Uint8Array;
+  for (const s of [msgpack, cbor]) {
+    it(`${s.protocol}: an invalid string (value or key) is refused; valid text, U+FFFD included, is not`, () => {
+      assert.throws(() => s.decode(withInvalidUtf8(s, [16, 1, {}, 'observatory.x', ['BADUTF8']])), TypeError);
+      assert.throws(() => s.decode(withInvalidUtf8(s, [16, 1, {}, 'observatory.x', [], { BADUTF8: 1 }])), TypeError);
+      const text = ['héllo ☃ 𝄞', 'a\uFFFDb', 'x'.repeat(100) + 'é'];
+      assert.deepEqual(s.decode(s.encode([16, 1, {}, 'observatory.x', text])), [[16, 1, {}, 'observatory.x', text]]);
+    });
+  }
 });

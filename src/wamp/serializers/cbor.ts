@@ -10,6 +10,7 @@
 
 import { Encoder, type Options } from 'cbor-x';
 import { asBytes, frameLengthPrefixed, splitLengthPrefixed, type WampSerializer } from './serializer.ts';
+import { encodedReplacementChars, replacementChars } from './strict-utf8.ts';
 
 const options: Options & { int64AsNumber: boolean } = {
   useRecords: false, // plain CBOR, no cbor-x record extension
@@ -55,8 +56,16 @@ function encodeOne(message: unknown[]): Uint8Array {
   return codec.encode(withExactIntegers(message));
 }
 
+/**
+ * cbor-x writes U+FFFD for invalid UTF-8: a decoded value with more of them
+ * than the frame spells out as EF BF BD had an invalid string, which crossbar
+ * (cbor2) refuses.
+ */
 function decodeOne(body: Uint8Array): unknown {
-  return codec.decode(body);
+  const value = codec.decode(body);
+  const replaced = replacementChars(value);
+  if (replaced > 0 && replaced > encodedReplacementChars(body)) throw new TypeError('A string is not valid UTF-8.');
+  return value;
 }
 
 export const cbor: WampSerializer = {
