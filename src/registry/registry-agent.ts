@@ -216,6 +216,8 @@ export class RegistryAgent {
     this.#staleSince = null;
     const signal = await this.leaveSignal.attach(session, this.address);
     this.#log(`Fast signal ${signal.available ? 'available' : 'unavailable'}: ${signal.detail}`);
+    // A rejoin (or a restored table): the live agents' sessions are found afresh, not only at their next join or restart.
+    if (signal.available) { for (const agent of this.registry.agents()) if (!agent.expired) this.leaveSignal.track(agent.agent_address); }
     const expiries = this.#restoredExpiries;
     this.#restoredExpiries = [];
     for (const change of expiries) this.#changed(change);

@@ -47,6 +47,23 @@ describe('Fast signal: wamp.session.on_leave', () => {
     router.close();
   });
 
+  it('after a rejoin, finds the sessions of agents it already knew, so their leaves still count', async () => {
+    const { clock, router, registry, fake, session } = await network();
+    // The registry's own link drops and comes back: a new registry session, the agents' sessions unchanged.
+    const own = router.sessions().find((s) => s.procedures.includes('observatory.registry'));
+    assert.ok(own);
+    router.killSession(own.id);
+    await settle();
+    await registry.join(await router.connect('r'));
+    await runFor(clock, 200, 50);
+    assert.equal(registry.leaveSignal.tracked, 1, 'the known agent looked up again');
+    router.killSession(session.id);
+    await settle();
+    assert.equal(registry.registry.get('observatory.fake1')?.suspect, 'left');
+    fake.agent.stopAllSessions();
+    router.close();
+  });
+
   it('says at start that it is unavailable where the router refuses wamp.*, and works on heartbeats alone', async () => {
     const { clock, router, registry, fake, session, log } = await network((uri) => !uri.startsWith('wamp.'));
     assert.equal(registry.leaveSignal.status.available, false);
