@@ -43,6 +43,8 @@ const PYTHON = join(ROOT, '.venv/bin/python');
 const LAG_LIMIT_US = 1_000_000;
 /** Agents per swarm process by default: well under the open-files limit (20,000 here). */
 const AGENTS_PER_SWARM = 15_000;
+/** How long the agents may take to join before a size counts as failed. */
+const JOIN_LIMIT_MS = 180_000;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -230,8 +232,12 @@ async function measure(options: Options, n: number): Promise<SizeResult> {
       const share = Math.floor(n / k) + (i < n % k ? 1 : 0);
       swarms.push(startSwarm(i, share, options, router, work));
     }
-    const joined = await Promise.all(swarms.map((s) => s.joined));
-    if (!joined.every(Boolean)) throw new Error(`a swarm did not start:\n${swarms.map((s) => s.text()).join('\n')}`);
+    // A router that cannot take the agents' joins at all must not hang the bench.
+    let joinTimer: ReturnType<typeof setTimeout> | undefined;
+    const joinLimit = new Promise<boolean[]>((resolve) => (joinTimer = setTimeout(() => resolve([false]), JOIN_LIMIT_MS)));
+    const joined = await Promise.race([Promise.all(swarms.map((s) => s.joined)), joinLimit]);
+    clearTimeout(joinTimer);
+    if (!joined.every(Boolean)) throw new Error(`a swarm did not start within ${JOIN_LIMIT_MS / 1000} s:\n${swarms.map((s) => s.text()).join('\n')}`);
     // Every figure over the same window: from the last swarm's start to just before they stop.
     const parts = router.parts();
     const regPids = tree(registry.child.pid!);
