@@ -59,11 +59,14 @@ function failover(name: string, start: () => Promise<RouterUnderTest>, skip: str
       await cluster.observe(2000);
 
       console.log(
-        `${name}: takeovers ${takeovers.map((t) => t.toFixed(2)).join(', ')} s; feed gap ${cluster.longestGap.toFixed(2)} s; ${cluster.events} events`,
+        `${name}: takeovers ${takeovers.map((t) => t.toFixed(2)).join(', ')} s; feed gap ${cluster.longestGap.toFixed(2)} s; ${cluster.events} events; ` +
+          `this process stalled at most ${cluster.agentStall.toFixed(2)} s`,
       );
       for (const t of takeovers) assert.ok(t <= 2, `takeover in ${t.toFixed(2)} s`);
       assert.deepEqual(cluster.leaders(), [b], 'one leader at the end');
-      assert.equal(cluster.falseExpiries, 0, 'no agent shown expired');
+      // The agents live in this process: if it stalled for seconds (a loaded machine) their silence was real, not the registry's error.
+      if (cluster.agentStall < 2) assert.equal(cluster.falseExpiries, 0, `no agent shown expired\n${cluster.story()}`);
+      else console.log(`${name}: this process stalled ${cluster.agentStall.toFixed(1)} s; ${cluster.falseExpiries} expiries not counted`);
       assert.equal(cluster.doublePublishing, 0, 'never two registries publishing in one 25 ms poll');
       // The feed's gap is a takeover plus its usual spacing on each side (an agent every 0.2 s here) and delivery under load.
       assert.ok(cluster.longestGap <= Math.max(...takeovers) + 1, `feed gap ${cluster.longestGap.toFixed(2)} s`);

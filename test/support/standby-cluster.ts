@@ -145,6 +145,9 @@ export class StandbyCluster {
   doublePublishing = 0;
   longestGap = 0;
   events = 0;
+  /** Longest stall of this process's event loop (s): the fake agents here beat late by as much. */
+  agentStall = 0;
+  #stallTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(wsUrl: string, port: number) {
     this.wsUrl = wsUrl;
@@ -167,6 +170,12 @@ export class StandbyCluster {
       this.#agents.push(fake);
     }
     this.#polling = setInterval(() => void this.#poll(), POLL_MS);
+    let last = performance.now();
+    this.#stallTimer = setInterval(() => {
+      const now = performance.now();
+      this.agentStall = Math.max(this.agentStall, (now - last) / 1000 - 0.1);
+      last = now;
+    }, 100);
   }
 
   /** A new registry process; with `proxied`, its router link goes through a LinkProxy. */
@@ -178,6 +187,12 @@ export class StandbyCluster {
     this.registries.push(registry);
     await registry.ready();
     return registry;
+  }
+
+  /** Each registry's leadership, stall, router and expiry lines: what to read when an assertion fails. */
+  story(): string {
+    const pattern = /Leadership|stalled|Lost the router|agent expired|router connection/;
+    return this.registries.map((r) => `--- ${r.name}\n${r.program.output().split('\n').filter((l) => pattern.test(l)).join('\n')}`).join('\n');
   }
 
   live(): RegistryProcess[] {
@@ -222,6 +237,7 @@ export class StandbyCluster {
 
   async close(): Promise<void> {
     if (this.#polling) clearInterval(this.#polling);
+    if (this.#stallTimer) clearInterval(this.#stallTimer);
     for (const r of this.registries) {
       if (r.stopped) r.program.child.kill('SIGCONT');
       r.program.child.kill('SIGKILL');
