@@ -90,6 +90,8 @@ export async function startCrossbar(options: { config?: Record<string, unknown>;
       if (child.exitCode !== null) throw new Error(`crossbar exited early:\n${text}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // Not left running behind a failed start (a loaded machine can take this long): stop it, workers included.
+    await stop();
     throw new Error(`crossbar did not come up on ${port}:\n${text}`);
   };
 
