@@ -20,6 +20,8 @@ export const SUSPECT_LATE = 1;
 export const SUSPECT_LEFT = 2;
 export const SUSPECT = SUSPECT_LATE | SUSPECT_LEFT;
 export const FLAPPING = 4;
+/** Given a full timeout at a rejoin since it was last heard: the next rejoin gives it none (see Registry.listenFrom). */
+export const GRACED = 8;
 
 export class AgentStore {
   doubles: Float64Array = new Float64Array(0);

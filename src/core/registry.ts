@@ -4,7 +4,7 @@
 // listed in the README's "Differences from the Python registry".
 
 import { AddressIndex } from './address-index.ts';
-import { AgentStore, LISTENED_AT, SUSPECT, SUSPECT_LATE, SUSPECT_LEFT } from './agent-store.ts';
+import { AgentStore, GRACED, LISTENED_AT, SUSPECT, SUSPECT_LATE, SUSPECT_LEFT } from './agent-store.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import { DEFAULT_FLAP_RULE, FlapDetector, type FlapKind, type FlapRule } from './flapping.ts';
@@ -251,7 +251,9 @@ export class Registry implements RegistryView {
     const session = hb.sessionId === null ? Number.NaN : fnv1a(hb.sessionId);
     const restarted = agent.isOtherSession(session);
     const wasExpired = agent.expired;
-    const wasSuspect = ((store.flags[index] as number) & SUSPECT) !== 0;
+    const flags = store.flags[index] as number;
+    if (flags & GRACED) store.flags[index] = flags & ~GRACED;
+    const wasSuspect = (flags & SUSPECT) !== 0;
     if (!restarted && !wasExpired && !wasSuspect && hb.sameCodes) return null;
 
     // Something changed: the slow path may allocate.
@@ -326,29 +328,43 @@ export class Registry implements RegistryView {
     if (this.listening) this.#deafSince = now;
   }
 
-  /** Heartbeats reach the registry again from `now` (subscribed anew). */
-  listenFrom(now: number): void {
+  /**
+   * Heartbeats reach the registry again from `now` (subscribed anew).
+   * `rejoined`: after a lost router link (not a stall of its own), the agents
+   * may need a moment to reach the router again too (a crossbar restart drops
+   * everyone): each live agent heard since its last grace gets a full timeout
+   * from now, once. So a restart of the router expires nobody, and a flapping
+   * link keeps a dead agent at most one timeout (plus the outages) longer.
+   */
+  listenFrom(now: number, rejoined = false): void {
     if (this.listening) return;
     this.#deafSeconds += Math.max(0, now - this.#deafSince);
     this.#deafSince = Number.NaN;
+    if (rejoined) this.grace(now, true);
   }
 
   /**
    * Give every live agent a full timeout from `now` (used after a restart
-   * from saved state, where nothing about the gap is known). O(agents), rare.
-   * `last_updated` is untouched: it still says when each agent was last heard.
+   * from saved state, where nothing about the gap is known, and, `once`, at a
+   * rejoin: then only agents not graced since they were last heard). O(agents),
+   * rare. `last_updated` is untouched: it still says when each agent was last heard.
    */
-  grace(now: number): void {
+  grace(now: number, once = false): void {
     const store = this.#store;
     const listened = this.listeningTime(now);
     for (const agent of this.#byIndex) {
       if (agent.expired) continue;
       const i = agent.index;
+      if (once) {
+        const flags = store.flags[i] as number;
+        if (flags & GRACED) continue;
+        store.flags[i] = flags | GRACED;
+      }
       // Its silence counts from the grace, as if heard then (last_updated says when it really was).
       const from = Math.max(store.get(i, LISTENED_AT), listened);
       store.set(i, LISTENED_AT, from);
       const expiresAt = from + agent.timeout;
-      const next = (store.flags[i] as number) & SUSPECT ? expiresAt : this.#nextDeadline(from, agent.meanInterval, expiresAt);
+      const next = (store.flags[i] as number) & SUSPECT_LATE ? expiresAt : this.#nextDeadline(from, agent.meanInterval, expiresAt);
       if (this.#wheel.deadline(i) < next) this.#wheel.schedule(i, next);
     }
   }

@@ -212,7 +212,7 @@ export class RegistryAgent {
     // Silence counts again from here: the time away did not count (see Registry.deafFrom).
     const now = this.#clock.now();
     this.#lastSweep = now;
-    this.registry.listenFrom(now);
+    this.registry.listenFrom(now, true);
     this.#staleSince = null;
     const signal = await this.leaveSignal.attach(session, this.address);
     this.#log(`Fast signal ${signal.available ? 'available' : 'unavailable'}: ${signal.detail}`);

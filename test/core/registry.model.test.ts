@@ -44,6 +44,8 @@ interface ModelAgent {
   suspectSince: number;
   flaps: { at: number; kind: 'revival' | 'restart' }[];
   flapping: boolean;
+  /** Given a full timeout at a rejoin since it was last heard (the next rejoin gives none). */
+  graced: boolean;
 }
 interface Model {
   now: number;
@@ -118,6 +120,7 @@ function heard(model: Model, id: string, ops: Ops, sessionId: string, agentClass
       suspectSince: Number.NaN,
       flaps: [],
       flapping: false,
+      graced: false,
     });
     return;
   }
@@ -134,7 +137,17 @@ function heard(model: Model, id: string, ops: Ops, sessionId: string, agentClass
   assert.equal(change?.restarted ?? false, restarted, 'a new session_id is a restart');
   assert.equal(change?.unsuspected ?? false, m.suspect !== null, 'a heartbeat clears suspect');
   assert.equal(change?.startedFlapping ?? false, started, 'flagged flapping on the transition past the limit');
-  Object.assign(m, { lastHeard: model.now, heardAt: model.listened, ops, sessionId, expired: false, silent: false, suspect: null, suspectSince: Number.NaN });
+  Object.assign(m, {
+    lastHeard: model.now,
+    heardAt: model.listened,
+    ops,
+    sessionId,
+    expired: false,
+    silent: false,
+    suspect: null,
+    suspectSince: Number.NaN,
+    graced: false,
+  });
   if (restarted) m.agentClass = agentClass;
 }
 
@@ -290,9 +303,15 @@ class LinkDown implements fc.Command<Model, Real> {
 class LinkUp implements fc.Command<Model, Real> {
   check = (model: Readonly<Model>) => !model.listening;
   run(model: Model, real: Real): void {
-    real.registry.listenFrom(model.now);
-    real.plain.listenFrom(model.now);
+    real.registry.listenFrom(model.now, true);
+    real.plain.listenFrom(model.now, true);
     model.listening = true;
+    // Agents need a moment to reach a restarted router too: each live one heard since its last grace gets a full timeout, once.
+    for (const m of model.agents.values()) {
+      if (m.expired || m.graced) continue;
+      m.graced = true;
+      m.heardAt = Math.max(m.heardAt, model.listened);
+    }
     checkInvariants(model, real);
   }
   toString = () => 'LinkUp';
