@@ -1,6 +1,6 @@
 // main.status() through a real crossbar: reply size and latency by table
 // size (issue 10, "big replies fail alone"). A program, not a test:
-//   bun bench/status-size.bench.ts [--sizes 1000,10000,100000] [--calls 5] [--json out.json]
+//   bun bench/status-size.bench.ts [--sizes 1000,10000,100000] [--limits-mib 64,16] [--calls 5] [--json out.json]
 // Per size: a crossbar with OCS's test config and max_message_size 64 MiB
 // (crossbar's highest) so even 100k agents fit; the Registry Agent joined
 // over WebSocket (JSON, as the service) with that limit, its table filled by
@@ -27,10 +27,10 @@ function arg(name: string, fallback: string): string {
 }
 
 const SIZES = arg('sizes', '1000,10000,100000').split(',').map(Number);
+/** crossbar max_message_size values to run each size with, in MiB. */
+const LIMITS = arg('limits-mib', '64,16').split(',').map((m) => Number(m) * 1024 * 1024);
 const CALLS = Number(arg('calls', '5'));
 const CONFIG = new URL('../test/endpoint/fixtures/ocs-tests-config.json', import.meta.url).pathname;
-const BIG = 64 * 1024 * 1024;
-const DEFAULT = 16 * 1024 * 1024;
 
 interface Row {
   agents: number;
@@ -98,7 +98,7 @@ async function measure(agents: number, limit: number): Promise<Row> {
 
 const rows: Row[] = [];
 for (const agents of SIZES) {
-  for (const limit of [BIG, DEFAULT]) {
+  for (const limit of LIMITS) {
     const row = await measure(agents, limit);
     rows.push(row);
     console.log(
