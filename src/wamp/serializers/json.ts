@@ -82,7 +82,8 @@ function swapTokens(text: string): string | null {
  */
 export function encodePythonJson(message: unknown): string {
   const text = JSON.stringify(message);
-  if (!text.includes('null')) return text;
+  // `null` in the text may be a non-finite number; a plain walk (much cheaper than a replacer) says whether one is there.
+  if (!text.includes('null') || !hasNonFinite(message, 0)) return text;
   let swapped = false;
   const marked = JSON.stringify(message, (_key, value) => {
     if (typeof value !== 'number' || Number.isFinite(value)) return value;
@@ -91,6 +92,19 @@ export function encodePythonJson(message: unknown): string {
   });
   if (!swapped) return text;
   return marked.replace(MARKED, '$1');
+}
+
+/** Whether `value` holds a NaN or an infinity (what JSON.stringify would write as null). Stops at the first. */
+function hasNonFinite(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (typeof value !== 'object' || value === null || depth > 200) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasNonFinite(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  for (const key in value as Record<string, unknown>) if (hasNonFinite((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 const MARKED = new RegExp(`"${NONCE}(NaN|Infinity|-Infinity)"`, 'g');
