@@ -31,11 +31,11 @@ const takeovers: number[] = [];
 try {
   await cluster.start(10);
   let leader = await cluster.addRegistry();
-  await cluster.waitFor(() => leader.role === 'leader', 10_000, 'the first leader');
+  await cluster.waitFor(() => leader.role === 'leader', 15_000, 'the first leader');
   for (let i = 0; i < kills; i++) {
     const standby = await cluster.addRegistry();
     await cluster.waitFor(() => standby.role === 'standby', 10_000, 'a standby');
-    await cluster.observe(500);
+    await cluster.observe(6500); // a new standby listens for a timeout + 1 s before it may stand up
     leader.signal('SIGKILL');
     takeovers.push(await cluster.waitFor(() => standby.role === 'leader', 10_000, 'the takeover'));
     console.log(`kill ${i + 1}: takeover ${takeovers.at(-1)!.toFixed(2)} s`);

@@ -34,6 +34,8 @@ export interface Beacon {
 }
 
 export interface LeadershipTimings {
+  /** After (re)joining, how long to listen before it may stand up: its table must be current first (the Registry Agent: the agent timeout + 1 s). */
+  warmupMs: number;
   beaconMs: number;
   leaseMs: number;
   silenceMs: number;
@@ -41,7 +43,7 @@ export interface LeadershipTimings {
   tickMs: number;
 }
 
-export const DEFAULT_TIMINGS: LeadershipTimings = { beaconMs: 100, leaseMs: 500, silenceMs: 700, candidacyMs: 200, tickMs: 25 };
+export const DEFAULT_TIMINGS: LeadershipTimings = { warmupMs: 0, beaconMs: 100, leaseMs: 500, silenceMs: 700, candidacyMs: 200, tickMs: 25 };
 
 export interface LeadershipOptions {
   clock: Clock;
@@ -81,6 +83,8 @@ export class Leadership {
   #cancel: (() => void) | null = null;
   /** A better candidate was heard during the current candidacy. */
   #outbid = false;
+  /** Before this (Unix seconds) a standby may not stand up: it has just (re)joined and its table may be stale. */
+  #eligibleAt = 0;
 
   constructor(options: LeadershipOptions) {
     this.#o = options;
@@ -101,6 +105,7 @@ export class Leadership {
     const now = this.#o.clock.now();
     // A fresh start waits a full silence before standing up: a leader may be there.
     this.#lastLeaderAt = Math.max(this.#lastLeaderAt, now);
+    this.#eligibleAt = now + this.timings.warmupMs / 1000;
     this.#setRole('standby', now);
     const tick = () => {
       this.#tick();
@@ -161,7 +166,7 @@ export class Leadership {
       } else if (now - this.#lastSentAt >= t.beaconMs / 1000) {
         this.#send('candidate', now);
       }
-    } else if (now - this.#lastLeaderAt > t.silenceMs / 1000) {
+    } else if (now - this.#lastLeaderAt > t.silenceMs / 1000 && now >= this.#eligibleAt) {
       this.#outbid = false;
       this.#setRole('candidate', now);
       this.#send('candidate', now);

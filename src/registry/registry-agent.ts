@@ -142,7 +142,8 @@ export class RegistryAgent {
         started: this.#started,
         host: options.hostname,
         pid: options.pid,
-        timings: standby.timings,
+        // Not before its table is current: an agent shown expired while it could not hear has had a timeout to be heard again.
+        timings: { warmupMs: ((options.agentTimeout ?? 5) + 1) * 1000, ...standby.timings },
         publish: (beacon) => this.#session?.isOpen && this.#session.publish(`${this.agent.address}.leadership`, [beacon], {}, { exclude_me: false }),
         onLead: () => this.#lead(),
         onStepDown: () => void this.agent.leave().catch(() => {}),

@@ -34,22 +34,24 @@ function failover(name: string, start: () => Promise<RouterUnderTest>, skip: str
 
     it('takes over within 2 s after kill -9, a cut link and SIGSTOP 10 s; no false expiry, no double publishing', async () => {
       const a = await cluster.addRegistry();
-      await cluster.waitFor(() => a.role === 'leader', 10_000, 'the first registry to lead');
+      await cluster.waitFor(() => a.role === 'leader', 15_000, 'the first registry to lead');
       const b = await cluster.addRegistry(true);
       await cluster.waitFor(() => b.role === 'standby', 10_000, 'the second to stand by');
-      await cluster.observe(1000);
+      await cluster.observe(6500); // a new standby listens for a timeout + 1 s before it may stand up
       const takeovers: number[] = [];
 
       a.signal('SIGKILL');
       takeovers.push(await cluster.waitFor(() => b.role === 'leader', 5000, 'a takeover after kill -9'));
       const c = await cluster.addRegistry();
       await cluster.waitFor(() => c.role === 'standby', 10_000, 'a new standby');
+      await cluster.observe(6500);
 
       b.proxy!.cut();
       takeovers.push(await cluster.waitFor(() => c.role === 'leader', 5000, 'a takeover after a cut link'));
       await cluster.observe(3000);
       b.proxy!.heal();
       await cluster.waitFor(() => b.role === 'standby' && cluster.leaders().length === 1, 15_000, 'the cut leader back as a standby');
+      await cluster.observe(6500); // back, and listening long enough to lead
 
       c.signal('SIGSTOP');
       takeovers.push(await cluster.waitFor(() => b.role === 'leader', 5000, 'a takeover after SIGSTOP'));

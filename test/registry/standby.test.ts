@@ -89,10 +89,10 @@ describe('Hot standby (simulator)', () => {
     const c = new Cluster();
     await c.start(5);
     const a = await c.addRegistry(1);
-    await c.runUntil(() => c.leaders().length === 1, 3000);
+    await c.runUntil(() => c.leaders().length === 1, 9000);
     assert.deepEqual(c.leaders(), [a], 'the only registry leads after a silence');
     const b = await c.addRegistry(2);
-    await c.runUntil(() => false, 3000);
+    await c.runUntil(() => false, 7000); // a new standby listens for a timeout + 1 s before it may stand up
     assert.equal(b.leadershipStatus.role, 'standby');
     assert.equal(await c.call(), 'running', 'the leader answers main.status()');
     assert.equal(b.registry.size, 5, 'the standby tracks every heartbeat too');
@@ -111,7 +111,7 @@ describe('Hot standby (simulator)', () => {
 
     // A new standby, then the leader's link is held for 10 s (SIGSTOP as the router sees it).
     const a2 = await c.addRegistry(3);
-    await c.runUntil(() => false, 2000);
+    await c.runUntil(() => false, 7000);
     assert.equal(a2.leadershipStatus.role, 'standby');
     const bSession = c.sessions.get(b)!;
     c.router.pauseSession(bSession.id);
@@ -135,7 +135,7 @@ describe('Hot standby (simulator)', () => {
     const c = new Cluster();
     await c.start(1);
     const a = await c.addRegistry(1);
-    await c.runUntil(() => c.leaders().length === 1, 3000);
+    await c.runUntil(() => c.leaders().length === 1, 9000);
     const b = await c.addRegistry(2);
     await c.runUntil(() => false, 1000);
     for (const [registry, role, leader] of [[a, 'leader', 1], [b, 'standby', 0]] as const) {
@@ -158,7 +158,7 @@ describe('Hot standby (simulator)', () => {
     const c = new Cluster();
     await c.start(2);
     const [a, b] = [await c.addRegistry(1), await c.addRegistry(2)];
-    await c.runUntil(() => false, 4000);
+    await c.runUntil(() => false, 9000);
     assert.equal(c.leaders().length, 1);
     assert.deepEqual([a, b].map((r) => r.leadershipStatus.role).sort(), ['leader', 'standby']);
     assert.equal(c.doublePublishing, 0);

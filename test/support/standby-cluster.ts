@@ -6,6 +6,7 @@
 // never stop), and the longest gap in the feed.
 
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import process from 'node:process';
 import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
@@ -122,7 +123,8 @@ export class RegistryProcess {
   signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT' | 'SIGINT'): void {
     this.stopped = signal === 'SIGKILL' || signal === 'SIGSTOP';
     if (signal === 'SIGCONT') this.stopped = false;
-    this.program.child.kill(signal);
+    // process.kill, not child.kill: Deno's child.kill does not deliver SIGCONT.
+    process.kill(this.program.child.pid as number, signal);
   }
 }
 
@@ -239,8 +241,14 @@ export class StandbyCluster {
     if (this.#polling) clearInterval(this.#polling);
     if (this.#stallTimer) clearInterval(this.#stallTimer);
     for (const r of this.registries) {
-      if (r.stopped) r.program.child.kill('SIGCONT');
-      r.program.child.kill('SIGKILL');
+      if (r.program.child.exitCode === null && r.program.child.signalCode === null) {
+        try {
+          process.kill(r.program.child.pid as number, 'SIGCONT');
+          process.kill(r.program.child.pid as number, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       await r.program.exited;
       await r.proxy?.close();
     }
