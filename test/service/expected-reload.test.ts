@@ -4,8 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRegistryConfig } from '../../src/config/index.ts';
-import { RegistryService } from '../../src/service/registry-service.ts';
+import { type FirstJoin, RegistryService } from '../../src/service/registry-service.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { runFor, until } from '../../testing/mod.ts';
 
 const SITE = (ids: string[]) => `
 hub: { wamp_server: 'ws://127.0.0.1:1/ws', wamp_realm: r, address_root: obs }
@@ -39,6 +40,31 @@ describe('RegistryService: expected agents', () => {
     service.reloadExpected();
     assert.equal(expected.size, 3, 'kept');
     assert.match(log.at(-1) ?? '', /^site config: cannot re-read "\/s.yaml"/);
+  });
+
+  it('reads them again every --site-reread seconds of clock time once joined, and not before', async () => {
+    const files: Record<string, string> = { '/s.yaml': SITE(['a']) };
+    const readFile = (path: string) => files[path] ?? '';
+    const config = loadRegistryConfig(['--sim', '--sim-agents', '0', '--site-file', '/s.yaml', '--site-reread', '30'], {}, { hostname: 'x', readFile });
+    const clock = new FakeClock(1_700_000_000);
+    const service = new RegistryService(config, { clock, hostname: 'x', pid: 1, log: () => {}, readFile, statusEverySeconds: 0 });
+    const addresses = () => [...service.agent.expected.all()].map((a) => a.address);
+    // The simulator is loaded by a dynamic import, real I/O the fake clock cannot drive: load it first.
+    await import('../../sim/router/index.ts');
+    await import('../../sim/swarm/demo.ts');
+    let first: FirstJoin | null = null;
+    void service.start().then((result) => (first = result));
+    await until(clock, () => first !== null, { what: 'the first join' });
+    files['/s.yaml'] = SITE(['a', 'b']);
+    await runFor(clock, 25_000);
+    assert.deepEqual(addresses(), ['obs.registry', 'obs.a'], 'not re-read before the period');
+    await until(clock, () => addresses().length === 3, { what: 'the timed re-read', timeoutMs: 10_000 });
+    assert.deepEqual(addresses(), ['obs.registry', 'obs.a', 'obs.b']);
+    files['/s.yaml'] = SITE([]);
+    await until(clock, () => addresses().length === 1, { what: 'the next timed re-read', timeoutMs: 31_000 });
+    let stopped = false;
+    void service.stop().then(() => (stopped = true));
+    await until(clock, () => stopped, { what: 'the stop' });
   });
 
   it('expects nothing with --site none', () => {
