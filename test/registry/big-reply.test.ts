@@ -35,6 +35,12 @@ async function checkBigReply(wsUrl: string): Promise<void> {
   await registry.join(session);
   const client = await connect();
   try {
+    // main starts a tick after the join (as in Python), and only then is session.data the live table: wait until it runs.
+    for (let tries = 0;; tries++) {
+      const status = await client.call('observatory.registry.ops', ['status', 'main']);
+      if ((status.args[0] as [number, string, { status: string }])[2].status === 'running') break;
+      assert.ok(tries < 1000, 'main never started');
+    }
     const now = systemClock.now();
     for (let i = 0; i < 50; i++) registry.registry.ingest(...heartbeat(`small-${i}`), now);
     const small = await client.call('observatory.registry.ops', ['status', 'main']);
