@@ -8,20 +8,9 @@
 
 import { isMap, readSiteFile } from './site-file.ts';
 
-/** `manage` as HostManager resolves it. */
-export type Manage = 'host/up' | 'host/down' | 'docker/up' | 'docker/down' | 'ignore';
-
-/** One agent the site config names (the core's ExpectedAgent). */
-export interface ExpectedAgent {
-  /** `{address_root}.{instance-id}`. */
-  readonly address: string;
-  readonly agentClass: string | null;
-  /** The host block that names it. */
-  readonly host: string;
-  readonly manage: Manage;
-  /** Should be running: HostManager brings it up (host/up, docker/up), or it is a HostManager itself. */
-  readonly up: boolean;
-}
+// The types are the core's (config may import the pure core, never the reverse).
+import type { ExpectedAgent, Manage } from '../core/expected.ts';
+export type { ExpectedAgent, Manage };
 
 /** ocs site_config InstanceConfig._MANAGE_MAP. */
 const MANAGE_MAP: Readonly<Record<string, Manage>> = {

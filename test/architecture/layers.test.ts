@@ -23,7 +23,7 @@ function layerOf(path: string): string {
 /** What each layer may import statically, besides itself. */
 const ALLOWED: Record<string, readonly string[]> = {
   'src/core': [],
-  'src/config': [],
+  'src/config': ['src/core'],
   'src/runtime': ['src/core'],
   'src/wamp': ['src/core'],
   'src/agent': ['src/core', 'src/wamp'],
