@@ -14,6 +14,8 @@ export interface RouterArgs {
   /** Serve the control API (CONTROL.md) on this port; undefined: none. */
   controlPort: number | undefined;
   maxSendBufferBytes: number | undefined;
+  /** Spread over this many proxy processes (0: one process). */
+  proxies: number;
   help: boolean;
 }
 
@@ -27,6 +29,7 @@ const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'max-message-bytes': { type: 'string' },
   'control-port': { type: 'string' },
   'max-send-buffer-bytes': { type: 'string' },
+  proxies: { type: 'string' },
 };
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
@@ -40,6 +43,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
   const bytes = text('--max-message-bytes');
   const controlPort = text('--control-port');
   const sendBuffer = text('--max-send-buffer-bytes');
+  const proxies = text('--proxies');
   if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with "/", not "${path}"`);
   const args: RouterArgs = {
     host: text('--host') ?? '127.0.0.1',
@@ -50,6 +54,7 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     maxMessageBytes: bytes === undefined ? undefined : integer('--max-message-bytes', bytes, 1024, 2 ** 31),
     controlPort: controlPort === undefined ? undefined : integer('--control-port', controlPort, 0, 65535),
     maxSendBufferBytes: sendBuffer === undefined ? undefined : integer('--max-send-buffer-bytes', sendBuffer, 1024, 2 ** 31),
+    proxies: proxies === undefined ? 0 : integer('--proxies', proxies, 0, 64),
     help: flags.has('--help'),
   };
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
@@ -81,6 +86,12 @@ Options:
                             drop or partition an agent; see sim/endpoint/CONTROL.md)
   --max-send-buffer-bytes N most bytes queued for a connection that does not read
                             (default 8388608); past it the connection is closed
+  --proxies N               spread the router over processes, as crossbar's proxy
+                            workers: N proxy processes share the port (SO_REUSEPORT)
+                            and carry their clients' WebSockets, batched, over one
+                            link each to this process, which keeps the realms
+                            (default 0: one process; one process can hold about as
+                            many connections as its open-files limit)
   -h, --help                show this help
 
 Stops cleanly on SIGINT or SIGTERM.`;

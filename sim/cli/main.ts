@@ -27,6 +27,11 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await routerCommand(rest, io);
       case 'swarm':
         return await swarmMain(rest);
+      case 'proxy': {
+        // Started by `router --proxies N`, one per proxy process.
+        const { proxyCommand } = await import('../cluster/proxy-command.ts');
+        return await proxyCommand(rest, io);
+      }
       case 'registry': {
         // Loaded only when asked for: the router and swarm do not need the registry program.
         const registry = await import('../../src/cli/registry-cli.ts');

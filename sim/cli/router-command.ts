@@ -4,6 +4,7 @@
 import { parseCrossbarConfig, type SimEndpoint, startEndpoint } from '../endpoint/index.ts';
 import { type ControlServer, startControl } from '../endpoint/control.ts';
 import { parseRouterArgs, ROUTER_HELP } from './args.ts';
+import { type SimCluster, startCluster } from '../cluster/cluster.ts';
 
 /** What the command needs from its process; tests pass fakes. */
 export interface CommandIo {
@@ -34,7 +35,7 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
     }
     config = parseCrossbarConfig(text);
   }
-  const endpoint = await startEndpoint({
+  const endpointOptions = {
     config,
     host: args.host,
     port: args.port ?? (config ? undefined : 8001),
@@ -42,15 +43,22 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
     realm: args.realm,
     maxMessageBytes: args.maxMessageBytes,
     maxSendBufferBytes: args.maxSendBufferBytes,
-  });
-  io.out(`ocs-sim router listening on ${endpoint.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
-  for (const path of endpoint.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);
+  };
+  let cluster: SimCluster | undefined;
+  if (args.proxies > 0) cluster = await startCluster({ ...endpointOptions, proxies: args.proxies, log: io.err });
+  const endpoint = cluster?.endpoint ?? await startEndpoint(endpointOptions);
+  const served = cluster ?? endpoint;
+  io.out(`ocs-sim router listening on ${served.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
+  for (const path of served.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);
+  if (cluster) {
+    io.out(`  proxies   ${cluster.proxies.map((p) => p.pid).join(', ')}  (pids; the router process serves ${endpoint.url} and links at ${cluster.link.url})`);
+  }
   let control: ControlServer | undefined;
   if (args.controlPort !== undefined) {
     try {
       control = await startControl(endpoint, { port: args.controlPort, host: args.host });
     } catch (error) {
-      await endpoint.close();
+      await (cluster ?? endpoint).close();
       throw error;
     }
     io.out(`  control   ${control.url}  (control API, CONTROL.md)`);
@@ -61,7 +69,7 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
   io.out(`ocs-sim router: ${signal}, closing ${endpoint.stats.connectionsOpen} connection(s)`);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_LIMIT_MS)));
-  const closed = Promise.all([endpoint.close(), control?.close()]).then(() => 'done' as const);
+  const closed = Promise.all([(cluster ?? endpoint).close(), control?.close()]).then(() => 'done' as const);
   const outcome = await Promise.race([closed, late]);
   clearTimeout(timer);
   if (outcome === 'late') io.err(`ocs-sim router: connections still open after ${SHUTDOWN_LIMIT_MS} ms; exiting anyway`);

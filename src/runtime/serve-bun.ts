@@ -34,6 +34,7 @@ export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
   const server = Bun.serve({
     port: options.port,
     hostname: options.hostname,
+    ...(options.reusePort ? { reusePort: true } : {}),
     idleTimeout: BUN_IDLE_TIMEOUT_SECONDS,
     fetch(request: Request, bun: BunServer): Response | Promise<Response> | undefined {
       const upgrade = upgradeFor(route, request);

@@ -11,7 +11,7 @@ interface DenoServer {
 
 interface DenoApi {
   serve(
-    options: { port: number; hostname: string; onListen?: () => void },
+    options: { port: number; hostname: string; reusePort?: boolean; onListen?: () => void },
     handler: (request: Request, info: unknown) => Response | Promise<Response>,
   ): DenoServer;
   upgradeWebSocket(request: Request, options?: { protocol?: string }): { socket: WebSocket; response: Response };
@@ -22,7 +22,12 @@ export function serveDeno(app: FetchApp, options: ServeOptions): RunningServer {
   const route = options.websocket;
   const open = new Set<GuardedSocket>();
   const sockets = new Set<WebSocket>();
-  const server = Deno.serve({ port: options.port, hostname: options.hostname, onListen: () => {} }, (request, info) => {
+  const server = Deno.serve({
+    port: options.port,
+    hostname: options.hostname,
+    ...(options.reusePort ? { reusePort: true } : {}),
+    onListen: () => {},
+  }, (request, info) => {
     const upgrade = upgradeFor(route, request);
     if (upgrade === null) return app.fetch(request, info);
     if (upgrade instanceof Response || !route) return upgrade as Response;

@@ -74,7 +74,8 @@ export async function serveNode(app: FetchApp, options: ServeOptions): Promise<R
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.hostname, () => {
+    // reusePort: Node >= 22.12 / 23.1.
+    server.listen({ port: options.port, host: options.hostname, ...(options.reusePort ? { reusePort: true } : {}) }, () => {
       server.off('error', reject);
       resolve();
     });

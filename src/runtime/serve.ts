@@ -71,6 +71,12 @@ export interface ServeOptions {
   port: number;
   hostname: string;
   websocket?: WebSocketRoute;
+  /**
+   * Share the port with other processes that also ask for it (SO_REUSEPORT; the
+   * kernel spreads new connections over them). Linux; Bun.serve and Node's
+   * listen have it, Deno.serve only with --unstable-net.
+   */
+  reusePort?: boolean;
 }
 
 export interface RunningServer {
