@@ -1,6 +1,7 @@
 // The registry in production shape, under load, through a real crossbar (one
 // router worker, or with proxy workers in front) or through the simulator's
-// own router (`ocs-sim router`). A program, not a test; needs .venv-crossbar
+// own router (`ocs-sim router`, with --proxies N its `--proxies N` spread over
+// processes). A program, not a test; needs .venv-crossbar
 // (and .venv for the Python registry), as .ci/run installs them:
 //   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--registry ts|python]
 //       [--sizes 1000,2000,3000] [--seconds 60] [--seed 1] [--serializer LIST]
@@ -344,7 +345,6 @@ async function main(): Promise<void> {
     poll: Number(arg('poll', '1')),
     observer: process.argv.includes('--observer'),
   };
-  if (options.proxies > 0 && router !== 'crossbar') throw new Error('--proxies is for --router crossbar');
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
   const results: SizeResult[] = [];
   console.log(

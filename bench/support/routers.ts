@@ -22,7 +22,7 @@ export interface RouterUnderTest {
 }
 
 export async function startRouter(kind: string, proxies: number): Promise<RouterUnderTest> {
-  if (kind === 'sim') return await startSimRouter();
+  if (kind === 'sim') return await startSimRouter(proxies);
   const crossbar = await startCrossbar({ proxies });
   return {
     name: proxies > 0 ? `crossbar 26.10.1, 1 router worker + ${proxies} proxy workers` : 'crossbar 26.10.1, 1 router worker',
@@ -39,9 +39,11 @@ export async function startRouter(kind: string, proxies: number): Promise<Router
   };
 }
 
-async function startSimRouter(): Promise<RouterUnderTest> {
+/** `ocs-sim router` on Bun; with proxies, `--proxies N` (N proxy processes in front of the router process). */
+async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
   const port = await freePort();
-  const child: ChildProcess = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port)], {
+  const extra = proxies > 0 ? ['--proxies', String(proxies)] : [];
+  const child: ChildProcess = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port), ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,10 +64,14 @@ async function startSimRouter(): Promise<RouterUnderTest> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    name: 'ocs-sim router (Bun)',
+    name: proxies > 0 ? `ocs-sim router (Bun), 1 router process + ${proxies} proxy processes` : 'ocs-sim router (Bun)',
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     httpUrl,
-    parts: () => ({ router: tree(child.pid!), proxy: [] }),
+    parts() {
+      const pids = tree(child.pid!);
+      const isProxy = (pid: number) => / proxy --link /.test(commandLine(pid));
+      return { router: pids.filter((pid) => !isProxy(pid)), proxy: pids.filter(isProxy) };
+    },
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
