@@ -5,7 +5,6 @@
 // 25 ms), every agent_operations event (a 7 is a false expiry: the agents
 // never stop), and the longest gap in the feed.
 
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import process from 'node:process';
 import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
 import { WampPeer } from '../../src/wamp/peer.ts';
@@ -13,62 +12,11 @@ import type { WampSession } from '../../src/wamp/session.ts';
 import { WebSocketTransport } from '../../src/wamp/websocket-transport.ts';
 import { systemClock } from '../../src/runtime/system-clock.ts';
 import { type Program, runProgram } from './spawn-cli.ts';
+import { LinkProxy } from './link-proxy.ts';
 
 const BIN = new URL('../../bin/ocs-registry.ts', import.meta.url).pathname;
 const ADDRESS = 'observatory.registry';
 const POLL_MS = 25;
-
-/** A TCP hop between a registry and the router that a test can black-hole (a cut link). */
-export class LinkProxy {
-  readonly #server: Server;
-  readonly #pairs = new Set<[Socket, Socket]>();
-  #cut = false;
-  port = 0;
-
-  private constructor(targetPort: number) {
-    this.#server = createServer((client) => {
-      const upstream = createConnection(targetPort, '127.0.0.1');
-      const pair: [Socket, Socket] = [client, upstream];
-      this.#pairs.add(pair);
-      client.on('data', (d) => this.#cut || upstream.write(d));
-      upstream.on('data', (d) => this.#cut || client.write(d));
-      const end = () => {
-        client.destroy();
-        upstream.destroy();
-        this.#pairs.delete(pair);
-      };
-      client.on('close', end).on('error', end);
-      upstream.on('close', end).on('error', end);
-    });
-  }
-
-  static async start(targetPort: number): Promise<LinkProxy> {
-    const proxy = new LinkProxy(targetPort);
-    await new Promise<void>((resolve) => proxy.#server.listen(0, '127.0.0.1', resolve));
-    proxy.port = (proxy.#server.address() as { port: number }).port;
-    return proxy;
-  }
-
-  /** Drop every byte both ways; the connections stay open (no FIN, no RST). */
-  cut(): void {
-    this.#cut = true;
-  }
-
-  /** End the black-holed connections (as a TCP timeout would) and let new ones through. */
-  heal(): void {
-    for (const [a, b] of this.#pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    this.#pairs.clear();
-    this.#cut = false;
-  }
-
-  close(): Promise<void> {
-    this.heal();
-    return new Promise((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 export class RegistryProcess {
   readonly program: Program;
