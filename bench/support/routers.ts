@@ -79,6 +79,9 @@ async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
       const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(hard);
+      // How well the proxy links batched (the router prints it on its way out).
+      const links = /proxy links carried.*$/m.exec(text);
+      if (links) console.log(`  router: ${links[0]}`);
     },
   };
 }

@@ -73,5 +73,13 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
   const outcome = await Promise.race([closed, late]);
   clearTimeout(timer);
   if (outcome === 'late') io.err(`ocs-sim router: connections still open after ${SHUTDOWN_LIMIT_MS} ms; exiting anyway`);
+  if (cluster) {
+    const c = cluster.link.counts;
+    const per = (records: number, batches: number) => (batches > 0 ? (records / batches).toFixed(1) : '0');
+    io.out(
+      `ocs-sim router: proxy links carried ${c.recordsIn} frames in ${c.batchesIn} batches in (${per(c.recordsIn, c.batchesIn)} per batch),` +
+        ` ${c.recordsOut} in ${c.batchesOut} out (${per(c.recordsOut, c.batchesOut)})`,
+    );
+  }
   return 0;
 }
