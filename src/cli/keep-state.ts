@@ -56,7 +56,7 @@ export function keepState(path: string, agent: RegistryAgent, clock: Clock, log:
     log(`The state file's directory ${dirname(path)} does not exist: the table is not kept across restarts.`);
     return null;
   }
-  const keeper = new StateKeeper({ registry: agent.registry, clock, write: (pieces) => writeFileAtomic(path, pieces), log });
+  const keeper = new StateKeeper({ registry: agent.registry, history: agent.history, clock, write: (pieces) => writeFileAtomic(path, pieces), log });
   keeper.start();
   return keeper;
 }

@@ -15,7 +15,7 @@ export interface FlapRule {
 
 export const DEFAULT_FLAP_RULE: FlapRule = { limit: 3, window: 600 };
 
-interface Flap {
+export interface Flap {
   readonly at: number;
   readonly kind: FlapKind;
 }
@@ -47,6 +47,18 @@ export class FlapDetector {
     if (this.#flapping.has(index) || inWindow.length <= this.rule.limit) return null;
     this.#flapping.add(index);
     return reason(inWindow, this.rule.window);
+  }
+
+  /** Agent `index`'s recent transitions (oldest first) and whether it is flagged; null when it has none (for the state file). */
+  recordOf(index: number): { readonly recent: readonly Flap[]; readonly flagged: boolean } | null {
+    const recent = this.#recent.get(index);
+    return recent === undefined ? null : { recent, flagged: this.#flapping.has(index) };
+  }
+
+  /** Put back agent `index`'s record from the state file: the newest `limit`+1 transitions, and the flag. */
+  restore(index: number, recent: readonly Flap[], flagged: boolean): void {
+    if (recent.length > 0) this.#recent.set(index, recent.slice(-(this.rule.limit + 1)));
+    if (flagged) this.#flapping.add(index);
   }
 
   /** Agent `index` was forgotten: its slot will be another agent's. */

@@ -478,6 +478,7 @@ export class Registry implements RegistryView {
       this.#setOps(agent, saved.lastTransition);
       agent.restoreHistory(saved.lastUpdated, saved.restarts, saved.heartbeats, saved.firstSeen, saved.lastTransition);
       if (saved.intervals !== null) agent.restoreIntervals(...saved.intervals);
+      if (saved.flaps !== null) this.#restoreFlaps(agent, saved.flaps, saved.lastTransition);
       const deadline = saved.lastUpdated + agent.timeout;
       if (saved.expired || now > deadline) {
         const at = saved.expired ? (saved.timeExpired as number) : deadline;
@@ -494,6 +495,12 @@ export class Registry implements RegistryView {
     const byExpiry = this.#byIndex.filter((a) => a.expired).sort((a, b) => (a.time_expired as number) - (b.time_expired as number));
     for (const agent of byExpiry) this.#expiredOrder.push({ agent, at: agent.time_expired as number });
     return { ok: true, agents: state.agents.length, expired };
+  }
+
+  /** An agent flapping before the restart is flapping after it; its recent revivals and restarts still count. */
+  #restoreFlaps(agent: RegisteredAgent, flaps: NonNullable<SavedAgent['flaps']>, lastTransition: number): void {
+    this.flaps.restore(agent.index, flaps.recent, flaps.reason !== null);
+    if (flaps.reason !== null) agent.setFlapping(flaps.reason, lastTransition);
   }
 
   /** Check one saved agent with the heartbeat rules, leaving it in the scratch record. */

@@ -2,25 +2,41 @@
 // the network as it was, with the downtime counted. Pure: the text in, the
 // text out; the Registry Agent's state keeper writes it and the program reads it.
 //
-// Format 1, JSON, one agent per line so a large file is diffable and cheap to
-// build in slices:
-//   {"format":"ocs-registry-state","version":1,"saved_at":…,"address_root":…,
+// JSON, one agent per line so a large file is diffable and cheap to build in
+// slices:
+//   {"format":"ocs-registry-state","version":2,"saved_at":…,"address_root":…,
 //    "agent_timeout":…,"agents":[
 //   [address, agent_class, session_id, last_updated, expired, time_expired,
 //    {op: live code}, restarts, heartbeats, first_seen, last_transition,
-//    [last_interval, mean_interval, jitter] or null (optional: the heartbeat
-//    interval statistics, so suspect works at once after a restart)],
+//    intervals, flaps, history],
 //   …]}
+// where
+//   intervals  [last_interval, mean_interval, jitter] or null: the heartbeat
+//              interval statistics, so suspect works at once after a restart;
+//   flaps      {"flapping": reason or null, "recent": [[at, "revival"|"restart"], …]}
+//              or null: the flapping record (issue 14), so an agent flapping
+//              before a restart is still flapping after it;
+//   history    [[event id or null, type, at, {op: code}], …] oldest first, or
+//              null: the agent's recent transitions (GET /api/agents/:address).
+// Version 1 (before flaps and history) has 11 or 12 fields and still loads:
+// its agents come back without flapping records and history.
 // The file is untrusted input when read back: every field is checked, and any
 // problem refuses the whole file (a clear one-line reason, never a throw).
 
 import { describeValue } from './rejection.ts';
+import type { Flap, FlapDetector } from './flapping.ts';
 import type { RegisteredAgent } from './registered-agent.ts';
+import type { Transition, TransitionHistory } from './transition-history.ts';
 
 export const SAVED_STATE_FORMAT = 'ocs-registry-state';
-export const SAVED_STATE_VERSION = 1;
-/** Fields of one agent record, in order (a 12th, the interval statistics, is optional). */
-export const RECORD_FIELDS = 11;
+/** The version this registry writes. */
+export const SAVED_STATE_VERSION = 2;
+/** Versions it reads, and the fields of an agent record in each: [fewest, most]. */
+const RECORD_FIELDS: Readonly<Record<number, readonly [number, number]>> = { 1: [11, 12], 2: [11, 14] };
+/** Bounds on what a record may hold beyond the table itself (a file is untrusted). */
+const MAX_FLAPS = 1000;
+const MAX_HISTORY = 1000;
+const MAX_TEXT = 1000;
 
 /** One agent as read back from a file: types checked, names and codes still to be checked by the registry. */
 export interface SavedAgent {
@@ -38,6 +54,16 @@ export interface SavedAgent {
   readonly lastTransition: number;
   /** Heartbeat interval statistics [last, mean, jitter] in seconds; null when not known (or not in the file). */
   readonly intervals: readonly [number, number, number] | null;
+  /** Its flapping record: recent revivals and restarts, and the reason it is flagged (null: it is not); null when it has none. */
+  readonly flaps: { readonly reason: string | null; readonly recent: readonly Flap[] } | null;
+  /** Its recent transitions, oldest first; null when none were kept (or not in the file). */
+  readonly history: readonly Transition[] | null;
+}
+
+/** What a line holds beyond the agent itself: its flapping record and its history, where kept. */
+export interface SavedExtras {
+  readonly flaps?: FlapDetector | null;
+  readonly history?: TransitionHistory | null;
 }
 
 export interface SavedState {
@@ -56,7 +82,7 @@ export function savedStateHead(savedAt: number, addressRoot: string, agentTimeou
 export const SAVED_STATE_TAIL = ']}\n';
 
 /** One agent's line (without separator). */
-export function savedAgentLine(agent: RegisteredAgent): string {
+export function savedAgentLine(agent: RegisteredAgent, extras: SavedExtras = {}): string {
   const names = agent.opNames;
   const codes: Record<string, number> = {};
   for (let i = 0; i < names.length; i++) codes[names[i] as string] = agent.liveCodeAt(i);
@@ -73,12 +99,32 @@ export function savedAgentLine(agent: RegisteredAgent): string {
     finiteOr(agent.firstSeen, agent.last_updated),
     finiteOr(agent.lastTransition, agent.last_updated),
     Number.isFinite(agent.meanInterval) ? [agent.lastInterval, agent.meanInterval, agent.intervalJitter] : null,
+    flapsOf(agent, extras.flaps),
+    historyOf(agent, extras.history),
   ]);
 }
 
+function flapsOf(agent: RegisteredAgent, flaps: FlapDetector | null | undefined): unknown {
+  const record = flaps?.recordOf(agent.index);
+  if (!record) return null;
+  return { flapping: record.flagged ? agent.flapReason : null, recent: record.recent.map((f) => [f.at, f.kind]) };
+}
+
+function historyOf(agent: RegisteredAgent, history: TransitionHistory | null | undefined): unknown {
+  const past = history?.of(agent.agent_address);
+  if (!past || past.length === 0) return null;
+  return past.map((t) => [t.id, t.type, t.at, t.op_codes]);
+}
+
 /** The whole file for a list of agents (the state keeper builds the same text in slices). */
-export function savedStateText(agents: readonly RegisteredAgent[], savedAt: number, addressRoot: string, agentTimeout: number): string {
-  const lines = agents.map(savedAgentLine);
+export function savedStateText(
+  agents: readonly RegisteredAgent[],
+  savedAt: number,
+  addressRoot: string,
+  agentTimeout: number,
+  extras: SavedExtras = {},
+): string {
+  const lines = agents.map((agent) => savedAgentLine(agent, extras));
   return savedStateHead(savedAt, addressRoot, agentTimeout) + lines.join(',\n') + SAVED_STATE_TAIL;
 }
 
@@ -97,7 +143,10 @@ export function readSavedState(value: unknown, limits: SavedStateLimits): SavedS
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `the file holds ${describeValue(value)}, not a state object`;
   const v = value as Record<string, unknown>;
   if (v.format !== SAVED_STATE_FORMAT) return `the file's format is ${describeValue(v.format)}, not "${SAVED_STATE_FORMAT}"`;
-  if (v.version !== SAVED_STATE_VERSION) return `the file is version ${describeValue(v.version)}; this registry reads version ${SAVED_STATE_VERSION}`;
+  const fields = typeof v.version === 'number' ? RECORD_FIELDS[v.version] : undefined;
+  if (fields === undefined) {
+    return `the file is version ${describeValue(v.version)}; this registry reads versions ${Object.keys(RECORD_FIELDS).join(' and ')}`;
+  }
   if (!isTime(v.saved_at)) return `saved_at is ${describeValue(v.saved_at)}, not a Unix time`;
   if (v.address_root !== limits.addressRoot) {
     return `the file is for address root ${describeValue(v.address_root)}, not "${limits.addressRoot}"`;
@@ -109,18 +158,33 @@ export function readSavedState(value: unknown, limits: SavedStateLimits): SavedS
   if (list.length > limits.maxAgents) return `the file holds ${list.length} agents, more than --max-agents ${limits.maxAgents}`;
   const agents: SavedAgent[] = [];
   for (let i = 0; i < list.length; i++) {
-    const agent = readAgent(list[i], limits.maxNameLength);
+    const agent = readAgent(list[i], fields, limits.maxNameLength);
     if (typeof agent === 'string') return `agent ${i}: ${agent}`;
     agents.push(agent);
   }
   return { savedAt: v.saved_at, addressRoot: limits.addressRoot, agentTimeout: timeout, agents };
 }
 
-function readAgent(record: unknown, maxName: number): SavedAgent | string {
-  if (!Array.isArray(record) || (record.length !== RECORD_FIELDS && record.length !== RECORD_FIELDS + 1)) {
-    return `record is ${describeValue(record)}, not ${RECORD_FIELDS} fields`;
+function readAgent(record: unknown, [fewest, most]: readonly [number, number], maxName: number): SavedAgent | string {
+  if (!Array.isArray(record) || record.length < fewest || record.length > most) {
+    return `record is ${describeValue(record)}, not ${fewest} to ${most} fields`;
   }
-  const [address, agentClass, sessionId, lastUpdated, expired, timeExpired, opCodes, restarts, heartbeats, firstSeen, lastTransition, intervals] = record;
+  const [
+    address,
+    agentClass,
+    sessionId,
+    lastUpdated,
+    expired,
+    timeExpired,
+    opCodes,
+    restarts,
+    heartbeats,
+    firstSeen,
+    lastTransition,
+    intervals,
+    flaps,
+    history,
+  ] = record;
   if (typeof address !== 'string') return `address is ${describeValue(address)}`;
   if (!isName(agentClass, maxName)) return `agent_class is ${describeValue(agentClass)}`;
   if (!isName(sessionId, maxName)) return `session_id is ${describeValue(sessionId)}`;
@@ -133,6 +197,10 @@ function readAgent(record: unknown, maxName: number): SavedAgent | string {
   if (!isTime(firstSeen)) return `first_seen is ${describeValue(firstSeen)}`;
   if (!isTime(lastTransition)) return `last_transition is ${describeValue(lastTransition)}`;
   if (intervals !== undefined && intervals !== null && !isIntervals(intervals)) return `intervals is ${describeValue(intervals)}`;
+  const flapRecord = flaps === undefined || flaps === null ? null : readFlaps(flaps);
+  if (typeof flapRecord === 'string') return `flaps: ${flapRecord}`;
+  const past = history === undefined || history === null ? null : readHistory(history, maxName);
+  if (typeof past === 'string') return `history: ${past}`;
   return {
     address,
     agentClass: agentClass as string | null,
@@ -146,7 +214,50 @@ function readAgent(record: unknown, maxName: number): SavedAgent | string {
     firstSeen,
     lastTransition,
     intervals: isIntervals(intervals) ? intervals : null,
+    flaps: flapRecord,
+    history: past,
   };
+}
+
+function readFlaps(value: unknown): SavedAgent['flaps'] | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `it is ${describeValue(value)}`;
+  const { flapping, recent } = value as Record<string, unknown>;
+  if (!(flapping === null || (typeof flapping === 'string' && flapping.length <= MAX_TEXT))) return `flapping is ${describeValue(flapping)}`;
+  if (!Array.isArray(recent) || recent.length > MAX_FLAPS) return `recent is ${describeValue(recent)}`;
+  const flaps: Flap[] = [];
+  for (const entry of recent) {
+    if (!Array.isArray(entry) || entry.length !== 2 || !isTime(entry[0]) || (entry[1] !== 'revival' && entry[1] !== 'restart')) {
+      return `a recent transition is ${describeValue(entry)}`;
+    }
+    flaps.push({ at: entry[0], kind: entry[1] });
+  }
+  return { reason: flapping, recent: flaps };
+}
+
+function readHistory(value: unknown, maxName: number): Transition[] | string {
+  if (!Array.isArray(value) || value.length > MAX_HISTORY) return `it is ${describeValue(value)}`;
+  const past: Transition[] = [];
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length !== 4) return `a transition is ${describeValue(entry)}`;
+    const [id, type, at, codes] = entry;
+    if (!(id === null || (typeof id === 'string' && id.length <= maxName))) return `an event id is ${describeValue(id)}`;
+    if (typeof type !== 'string' || !/^[a-z-]{1,40}$/.test(type)) return `a transition type is ${describeValue(type)}`;
+    if (!isTime(at)) return `a transition time is ${describeValue(at)}`;
+    if (!isCodes(codes, maxName)) return `a transition's op codes are ${describeValue(codes)}`;
+    past.push({ id, type, at, op_codes: codes });
+  }
+  return past;
+}
+
+/** {op name: code}, names at most `maxName` long, codes OCS's 1-8; at most MAX_HISTORY ops. */
+function isCodes(value: unknown, maxName: number): value is Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let count = 0;
+  for (const name in value) {
+    const code = (value as Record<string, unknown>)[name];
+    if (++count > MAX_HISTORY || name.length > maxName || typeof code !== 'number' || !Number.isInteger(code) || code < 1 || code > 8) return false;
+  }
+  return true;
 }
 
 /** [last, mean, jitter]: seconds, finite, not negative, under a day. */

@@ -15,7 +15,7 @@ import { bearerToken } from './auth.ts';
 import { BadRequest, quoted } from './bad-request.ts';
 import { EventLog } from './event-log.ts';
 import { EventStream } from './event-stream.ts';
-import { type Transition, TransitionHistory } from './history.ts';
+import { type Transition, TransitionHistory } from '../core/transition-history.ts';
 import type { ExpectedAgents } from '../core/expected.ts';
 import { expectedReport, expectedView } from './expected-view.ts';
 import { LagProbe } from './lag-probe.ts';
@@ -41,6 +41,8 @@ export interface RegistrySource {
   readonly operationsFeed: { readonly published: number };
   /** Leader, standby or the only registry at its address (hot standby, --standby). */
   readonly leadershipStatus?: LeadershipStatus;
+  /** Where the agents' transitions are kept (the Registry Agent's, saved with the state file); the app records into it. */
+  readonly history?: TransitionHistory;
   onChange(listener: (change: AgentChange) => void): () => void;
   onRejected(listener: (rejection: Rejection) => void): () => void;
 }
@@ -54,7 +56,10 @@ export interface HttpDeps {
   corsOrigins?: string | readonly string[] | null;
   /** Events kept for Last-Event-ID resume; a client further behind is dropped. Default 20000. */
   eventBufferSize?: number;
-  /** Recent transitions kept per agent, and agents with a history at most. Defaults 20 and 10000. */
+  /**
+   * Recent transitions kept per agent, and agents with a history at most. When either is given the app keeps
+   * its own history with these bounds (defaults 20 and 10000); else it records into the source's history.
+   */
   historyPerAgent?: number;
   historyMaxAgents?: number;
   maxEventClients?: number;
@@ -83,7 +88,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const version = deps.version ?? VERSION;
   const log = new EventLog(deps.eventBufferSize ?? 20_000, Math.round(clock.now() * 1000).toString(36));
   const stream = new EventStream(log, { clock, keepAliveMs: deps.keepAliveMs, maxClients: deps.maxEventClients });
-  const history = new TransitionHistory(deps.historyPerAgent ?? 20, deps.historyMaxAgents ?? 10_000);
+  const ownHistory = deps.historyPerAgent !== undefined || deps.historyMaxAgents !== undefined || source.history === undefined;
+  const history = ownHistory ? new TransitionHistory(deps.historyPerAgent ?? 20, deps.historyMaxAgents ?? 10_000) : source.history!;
   const transitions = new Transitions({ log, stream, history, clock, rejectedPerSecond: deps.rejectedEventsPerSecond });
   const health = () => ({
     connected: source.connected ?? source.ready,

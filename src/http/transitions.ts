@@ -9,7 +9,7 @@
 import type { AgentChange, Clock, Rejection } from '../core/index.ts';
 import type { EventLog } from './event-log.ts';
 import type { EventStream } from './event-stream.ts';
-import type { TransitionHistory } from './history.ts';
+import type { TransitionHistory } from '../core/transition-history.ts';
 
 export const EVENT_TYPES = [
   'joined',
@@ -132,8 +132,13 @@ export class Transitions {
       this.#damping.set(address, { lastSent: change.at, held: 0 });
       return 0;
     }
-    const state = this.#damping.get(address);
-    if (state === undefined) return 0;
+    let state = this.#damping.get(address);
+    if (state === undefined) {
+      if (!change.agent.flapping) return 0;
+      // Flagged before a restart (restored from the state file): damped from its first event on, as before.
+      this.#damping.set(address, state = { lastSent: change.at, held: 0 });
+      return 0;
+    }
     if (type === 'flapping-cleared' || change.at - state.lastSent >= this.#dampSeconds) {
       if (type === 'flapping-cleared') this.#damping.delete(address);
       else state.lastSent = change.at;

@@ -15,6 +15,8 @@ import {
   type RejectionReason,
   type RestoreResult,
   type SavedState,
+  type Transition,
+  TransitionHistory,
 } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
@@ -45,6 +47,8 @@ export interface RegistryAgentOptions {
   sweepIntervalMs?: number;
   /** Where a caller can read the table when main.status() is too big for the router (default: the HTTP API's /api/agents). */
   readElsewhere?: string;
+  /** Recent transitions kept per agent, and agents with a history at most (defaults 20 and 10000). */
+  history?: { perAgent?: number; maxAgents?: number };
   /** Hot standby: one of several registries at this address; it leads or stands by (see leadership.ts). */
   standby?: boolean | { timings?: Partial<LeadershipTimings>; id?: string };
   log?: (line: string) => void;
@@ -67,6 +71,8 @@ export class RegistryAgent {
   readonly leaveSignal: LeaveSignal;
   /** The agents the site config names (set by the service; empty with --site none). */
   readonly expected: ExpectedAgents;
+  /** Each agent's recent transitions: recorded by the HTTP layer (which numbers the events), kept in the state file. */
+  readonly history: TransitionHistory;
   readonly sweepIntervalMs: number;
   readonly #clock: Clock;
   readonly #log: (line: string) => void;
@@ -101,6 +107,7 @@ export class RegistryAgent {
       "Read the agent table from the registry's HTTP API instead (GET /api/agents; start it with --http-port).";
     this.transitionLog = new TransitionLog(this.#log, options.clock);
     this.expected = new ExpectedAgents([options.address]);
+    this.history = new TransitionHistory(options.history?.perAgent, options.history?.maxAgents);
     this.leaveSignal = new LeaveSignal((address, now) => {
       const change = this.registry.suspect(address, now);
       if (change !== null) this.#changed(change);
@@ -276,10 +283,19 @@ export class RegistryAgent {
     const now = this.#clock.now();
     const result = this.registry.restore(state, now);
     if (result.ok) {
+      this.#restoreHistory(state);
       this.#restoredExpiries = result.expired;
       if (!this.ready) this.registry.deafFrom(now);
     }
     return result;
+  }
+
+  /** The agents' transitions as they were, least recently changed first (the history's own order). */
+  #restoreHistory(state: SavedState): void {
+    const kept: [number, string, readonly Transition[]][] = [];
+    for (const { address, history } of state.agents) if (history !== null && history.length > 0) kept.push([history.at(-1)!.at, address, history]);
+    kept.sort((a, b) => a[0] - b[0]);
+    for (const [, address, history] of kept) this.history.restore(address, history);
   }
 
   /** The router link is gone: expiries due by now are made, then silence stops counting. */

@@ -7,13 +7,23 @@
 // needs: each agent's own last heartbeat.
 
 import type { Clock } from '../core/clock.ts';
-import { type RegisteredAgent, type Registry, SAVED_STATE_TAIL, savedAgentLine, savedStateHead } from '../core/index.ts';
+import {
+  type RegisteredAgent,
+  type Registry,
+  SAVED_STATE_TAIL,
+  savedAgentLine,
+  type SavedExtras,
+  savedStateHead,
+  type TransitionHistory,
+} from '../core/index.ts';
 
 /** Writes the pieces, joined, as the file's new content, atomically. */
 export type WriteState = (pieces: readonly string[]) => Promise<void>;
 
 export interface StateKeeperOptions {
   registry: Registry;
+  /** The agents' recent transitions, saved with them (the Registry Agent's). */
+  history?: TransitionHistory;
   clock: Clock;
   write: WriteState;
   /** Shortest time between two saves, seconds (default 2). */
@@ -26,6 +36,7 @@ export interface StateKeeperOptions {
 export class StateKeeper {
   readonly intervalSeconds: number;
   readonly #registry: Registry;
+  readonly #extras: SavedExtras;
   readonly #clock: Clock;
   readonly #write: WriteState;
   readonly #slice: number;
@@ -42,6 +53,7 @@ export class StateKeeper {
 
   constructor(options: StateKeeperOptions) {
     this.#registry = options.registry;
+    this.#extras = { flaps: options.registry.flaps, history: options.history ?? null };
     this.#clock = options.clock;
     this.#write = options.write;
     this.intervalSeconds = options.intervalSeconds ?? 2;
@@ -114,7 +126,7 @@ export class StateKeeper {
     for (let from = 0; from < count; from += this.#slice) {
       if (sliced && from > 0) await this.#turn();
       const lines: string[] = [];
-      for (let i = from; i < Math.min(count, from + this.#slice); i++) lines.push(savedAgentLine(agents[i] as RegisteredAgent));
+      for (let i = from; i < Math.min(count, from + this.#slice); i++) lines.push(savedAgentLine(agents[i] as RegisteredAgent, this.#extras));
       pieces.push((from > 0 ? ',\n' : '') + lines.join(',\n'));
     }
     pieces.push(SAVED_STATE_TAIL);
@@ -125,9 +137,9 @@ export class StateKeeper {
     return new Promise((resolve) => this.#clock.after(0, resolve));
   }
 
-  /** Changes every heartbeat, join, expiry, revival and restart: equal means nothing to save. */
+  /** Changes every heartbeat, join, expiry, revival, restart, suspicion and flapping flag: equal means nothing to save. */
   #version(): number {
     const c = this.#registry.counters;
-    return c.heartbeats + c.joined + c.expired + c.revived + c.restarts;
+    return c.heartbeats + c.joined + c.expired + c.revived + c.restarts + c.suspected + c.flapping;
   }
 }

@@ -8,6 +8,7 @@ import process from 'node:process';
 import fc from 'fast-check';
 import { Registry } from '../../src/core/registry.ts';
 import { readSavedState, type SavedState, savedStateText } from '../../src/core/saved-state.ts';
+import { TransitionHistory } from '../../src/core/transition-history.ts';
 import { heartbeat, ROOT } from '../support/heartbeats.ts';
 
 const T0 = 1_700_000_000.25;
@@ -82,9 +83,53 @@ describe('Saved state: round trip', () => {
   });
 
   it('reads a file without the interval statistics (11 fields) as intervals not known', () => {
-    const text = save(network(), T0 + 6.2).replace(/,(\[[^\]]*\]|null)\]/g, ']');
-    const state = load(text);
+    const v = JSON.parse(save(network(), T0 + 6.2));
+    v.agents = (v.agents as unknown[][]).map((a) => a.slice(0, 11));
+    const state = load(JSON.stringify(v));
     assert.ok(state.agents.every((a) => a.intervals === null));
+  });
+
+  it('reads a version-1 file (before flapping records and history): its agents come back without them', () => {
+    const v = JSON.parse(save(network(), T0 + 6.2));
+    v.version = 1;
+    v.agents = (v.agents as unknown[][]).map((a) => a.slice(0, 12));
+    const state = load(JSON.stringify(v));
+    assert.ok(state.agents.every((a) => a.flaps === null && a.history === null));
+    const after = new Registry({ addressRoot: ROOT });
+    assert.ok(after.restore(state, T0 + 6.3).ok);
+    assert.deepEqual(wire(after.table()), wire(network().table()));
+  });
+
+  it('keeps an agent flapping, with its reason, and its recent restarts still count', () => {
+    const rule = { limit: 2, window: 60 };
+    const before = new Registry({ addressRoot: ROOT, flapping: rule });
+    for (let i = 0; i < 4; i++) beat(before, 'a', T0 + i, { sessionId: `s${i}` }); // 3 restarts: flapping
+    for (let i = 0; i < 2; i++) beat(before, 'b', T0 + i, { sessionId: `s${i}` }); // 1 restart: not yet
+    assert.equal(before.flappingCount, 1);
+    const text = savedStateText(before.agents(), T0 + 4, ROOT, 5, { flaps: before.flaps });
+    const after = new Registry({ addressRoot: ROOT, flapping: rule });
+    assert.ok(after.restore(load(text), T0 + 5).ok);
+    assert.equal(after.flappingCount, 1);
+    assert.equal(after.get('observatory.a')?.flapReason, before.get('observatory.a')?.flapReason);
+    assert.equal(after.get('observatory.b')?.flapping, false);
+    // b's restart before the restart counts: two more make three in the window, and it flaps.
+    beat(after, 'b', T0 + 6, { sessionId: 'x' });
+    const [topic, args] = heartbeat('b', { sessionId: 'y' });
+    const change = after.ingest(topic, args, T0 + 7);
+    assert.ok(change?.kind === 'changed' && change.startedFlapping);
+    // a settles once its restarts leave the window.
+    beat(after, 'a', T0 + 50, { sessionId: 's3' });
+    assert.deepEqual(after.expire(T0 + 64).filter((c) => c.stoppedFlapping).map((c) => c.agent.address), ['observatory.a']);
+  });
+
+  it('keeps the history given, oldest first, and refuses none of its own', () => {
+    const before = network();
+    const history = new TransitionHistory();
+    history.record('observatory.alive', { id: 'e-1', type: 'joined', at: T0, op_codes: { acq: 1, count: 3 } });
+    history.record('observatory.alive', { id: null, type: 'restarted', at: T0 + 1, op_codes: { acq: 3, count: 3 } });
+    const state = load(savedStateText(before.agents(), T0 + 6.2, ROOT, 5, { history }));
+    assert.deepEqual(state.agents.find((a) => a.address === 'observatory.alive')?.history, history.of('observatory.alive'));
+    assert.equal(state.agents.find((a) => a.address === 'observatory.gone')?.history, null);
   });
 
   it("keeps an expired agent's last live codes, so it revives with them", () => {
@@ -131,7 +176,11 @@ describe('Saved state: a bad file', () => {
 
   const cases: [string, (v: Record<string, unknown>) => unknown][] = [
     ['another format', (v) => ({ ...v, format: 'other' })],
-    ['another version', (v) => ({ ...v, version: 2 })],
+    ['another version', (v) => ({ ...v, version: 3 })],
+    ['version 1 with the fields of version 2', (v) => ({ ...v, version: 1 })],
+    ['a flapping record of the wrong shape', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(12, { flapping: 5, recent: [] })) })],
+    ['a transition with a bad op code', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(13, [[null, 'joined', T0, { acq: 99 }]])) })],
+    ['a history far too long', (v) => ({ ...v, agents: (v.agents as unknown[][]).map((a) => a.with(13, new Array(1001).fill([null, 'joined', T0, {}]))) })],
     ['another address root', (v) => ({ ...v, address_root: 'elsewhere' })],
     ['agents not a list', (v) => ({ ...v, agents: {} })],
     ['a short record', (v) => ({ ...v, agents: [[1, 2, 3]] })],
@@ -169,7 +218,7 @@ describe('Saved state: a bad file', () => {
     const text = save(network(), T0 + 6.2);
     const mutatedText = fc.tuple(fc.nat(text.length), fc.nat(20), fc.string({ maxLength: 8 }))
       .map(([at, cut, insert]) => text.slice(0, at) + insert + text.slice(at + cut));
-    const mutatedValue = fc.tuple(fc.nat(2), fc.nat(10), fc.jsonValue()).map(([agent, field, value]) => {
+    const mutatedValue = fc.tuple(fc.nat(2), fc.nat(13), fc.jsonValue()).map(([agent, field, value]) => {
       const v = JSON.parse(text);
       const record = v.agents[agent];
       record[field] = value;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Registry } from '../../src/core/registry.ts';
 import { EventLog } from '../../src/http/event-log.ts';
 import { EventStream } from '../../src/http/event-stream.ts';
-import { TransitionHistory } from '../../src/http/history.ts';
+import { TransitionHistory } from '../../src/core/transition-history.ts';
 import { Transitions } from '../../src/http/transitions.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { heartbeat, ROOT } from '../support/heartbeats.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventLog } from '../../src/http/event-log.ts';
-import { TransitionHistory } from '../../src/http/history.ts';
+import { TransitionHistory } from '../../src/core/transition-history.ts';
 
 describe('EventLog', () => {
   it('numbers events from 1 and keeps the newest `capacity` frames', () => {

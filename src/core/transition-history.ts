@@ -2,7 +2,9 @@
 // them (also those the event stream damps for a flapping agent). Only agents
 // that changed have a ring; each ring holds at most `perAgent` entries, and
 // at most `maxAgents` rings are kept (the least recently changed goes first),
-// so memory is bounded whatever the network does.
+// so memory is bounded whatever the network does. Pure: the HTTP layer records
+// into it (it numbers the events), the Registry Agent owns it and keeps it in
+// the state file, so a restart keeps each agent's history.
 
 export interface Transition {
   /** The event id of the same transition on /api/events; null when the stream damped it (a flapping agent). */
@@ -42,6 +44,15 @@ export class TransitionHistory {
     if (ring.entries.length < this.perAgent) ring.entries.push(transition);
     else ring.entries[ring.next] = transition;
     ring.next = (ring.next + 1) % this.perAgent;
+  }
+
+  /**
+   * Put back an agent's transitions read from the state file (oldest first;
+   * the newest `perAgent` are kept). Restore agents least recently changed
+   * first, so the ring order (and which ring goes first when full) is kept.
+   */
+  restore(address: string, transitions: readonly Transition[]): void {
+    for (const transition of transitions.slice(-this.perAgent)) this.record(address, transition);
   }
 
   /** Oldest first. */
