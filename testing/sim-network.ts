@@ -24,6 +24,8 @@ export interface SimNetworkOptions {
   waitTime?: number;
   /** The registry's --agent-timeout (seconds; default 5). */
   agentTimeout?: number;
+  /** The registry's --forget-after (seconds; default: never). */
+  forgetAfter?: number;
   /** FakeDataAgents to start with, as instance ids (`observatory.<id>`). */
   fakeData?: readonly string[];
 }
@@ -52,6 +54,7 @@ export class SimNetwork {
       pid: 4242,
       waitTime: options.waitTime ?? 30,
       agentTimeout: options.agentTimeout,
+      liveness: { forgetAfter: options.forgetAfter },
       log: (line) => net.log.push(line),
     });
     await net.registry.join(await net.router.connect(REALM));

@@ -1,5 +1,5 @@
 // The liveness options beyond Python's: per-class timeouts, the suspect
-// threshold, the flapping rule and how often the site config is re-read for
+// threshold, the flapping rule, forgetting long-expired agents and how often the site config is re-read for
 // the agents it expects.
 
 import { UsageError } from './errors.ts';
@@ -11,6 +11,8 @@ export interface LivenessOptions {
   readonly suspectAfter: number;
   /** More than `limit` revivals or restarts within `window` seconds is flapping. */
   readonly flapping: Readonly<{ limit: number; window: number }>;
+  /** Seconds an agent stays expired before it is forgotten (`--forget-after`); null: never, as Python. */
+  readonly forgetAfter: number | null;
   /** Seconds between re-reads of the site config's expected agents; 0: only on SIGHUP. */
   readonly siteRereadSeconds: number;
 }

@@ -132,6 +132,8 @@ export function loadRegistryConfig(argv: readonly string[], env: Env, deps: Conf
         window: num(args, '--flap-window') ?? LIVENESS_DEFAULTS.flapWindow,
       }),
       siteRereadSeconds: num(args, '--site-reread') ?? LIVENESS_DEFAULTS.siteRereadSeconds,
+      // 0, as absent: never forget (Python's behaviour).
+      forgetAfter: (num(args, '--forget-after') ?? 0) || null,
     }),
     crossbarTimeout: num(args, '--crossbar-timeout') ?? site?.host.crossbarTimeout ?? DEFAULTS.crossbarTimeout,
     logDir,

@@ -123,6 +123,15 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { flag: '--flap-window', kind: 'float', min: 1, metavar: 'SECONDS', group: 'extra', help: 'The window of --flap-limit (default 600).' },
   {
+    flag: '--forget-after',
+    kind: 'float',
+    min: 0,
+    metavar: 'SECONDS',
+    group: 'extra',
+    help: 'Forget an agent expired for more than this many seconds of listening time: gone from main.status(), the API, metrics and ' +
+      'the state file; its next heartbeat joins it as new. 0: never, as Python (default).',
+  },
+  {
     flag: '--site-reread',
     kind: 'float',
     min: 0,

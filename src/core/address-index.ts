@@ -77,6 +77,14 @@ export class AddressIndex {
     this.#size++;
   }
 
+  /** `address`, already indexed, is agent number `agent` now (it moved); false if it was not indexed. */
+  renumber(address: string, agent: number): boolean {
+    const at = this.#slotOf(address, this.#hash(address)) * SLOT + 1;
+    if (this.#slots[at] === EMPTY) return false;
+    this.#slots[at] = agent + 1;
+    return true;
+  }
+
   /** Remove `address` (its agent was forgotten); false if it was not indexed. */
   delete(address: string): boolean {
     const slots = this.#slots;

@@ -66,6 +66,29 @@ export class AgentStore {
     this.sessionIds[index] = null;
   }
 
+  /**
+   * Agent `from` now sits at `to` (the registry keeps its table dense by
+   * moving the last agent into a forgotten one's slot): its row moves, and
+   * row `from` is cleared. Row `to` must be clear already.
+   */
+  move(from: number, to: number): void {
+    this.doubles.copyWithin(to * DOUBLES, from * DOUBLES, (from + 1) * DOUBLES);
+    this.restarts[to] = this.restarts[from] as number;
+    this.flags[to] = this.flags[from] as number;
+    this.timeoutIds[to] = this.timeoutIds[from] as number;
+    for (const sparse of [this.suspectSince, this.flapReasons, this.bigCodes, this.collidesWith] as Map<number, unknown>[]) {
+      const value = sparse.get(from);
+      if (value !== undefined) sparse.set(to, value);
+    }
+    this.sessionIds[to] = this.sessionIds[from] ?? null;
+    this.clear(from);
+  }
+
+  /** The table holds `size` agents now: the cold list of session ids shrinks with it. */
+  truncate(size: number): void {
+    if (this.sessionIds.length > size) this.sessionIds.length = size;
+  }
+
   get(index: number, slot: number): number {
     return this.doubles[index * DOUBLES + slot] as number;
   }

@@ -47,6 +47,26 @@ export class DeadlineWheel {
     const current = this.#bucket[id] as number;
     if (current === bucket) return;
     if (current === current) this.#unlink(id); // not NaN: it is in the wheel
+    this.#link(id, bucket);
+  }
+
+  /** Take entry `id` out of the wheel, if it is in. */
+  remove(id: number): void {
+    const bucket = this.#bucket[id];
+    if (bucket !== undefined && bucket === bucket) this.#unlink(id);
+  }
+
+  /** Entry `from` is entry `to` from now on, at the same deadline (`to` must not be in the wheel). */
+  move(from: number, to: number): void {
+    const bucket = this.#bucket[from];
+    if (bucket === undefined || bucket !== bucket) return;
+    if (to >= this.#bucket.length) this.#grow(to);
+    this.#deadline[to] = this.#deadline[from] as number;
+    this.#unlink(from);
+    this.#link(to, bucket);
+  }
+
+  #link(id: number, bucket: number): void {
     this.#bucket[id] = bucket;
     const slot = bucket & (SLOTS - 1);
     const head = this.#heads[slot] as number;

@@ -67,6 +67,15 @@ export class FlapDetector {
     this.#flapping.delete(index);
   }
 
+  /** Agent `from` now sits at `to` (whose record, if any, was forgotten). */
+  move(from: number, to: number): void {
+    const recent = this.#recent.get(from);
+    this.forget(to);
+    if (recent !== undefined) this.#recent.set(to, recent);
+    if (this.#flapping.has(from)) this.#flapping.add(to);
+    this.forget(from);
+  }
+
   /** Agents that stopped flapping by `now` (each reported once). */
   settle(now: number): number[] {
     const settled: number[] = [];

@@ -31,8 +31,8 @@ export class RegisteredAgent implements EncodedAgent {
   agent_address: string;
 
   // --- registry state, invisible to serialization (hot path only: see agent-store.ts) ---
-  /** Position in the registry's deadline wheel and store. */
-  readonly #index: number;
+  /** Position in the registry's deadline wheel and store; -1 once forgotten. */
+  #index: number;
   readonly #store: AgentStore;
   /** Hash of the feed session_id (NaN: none yet); the string itself is cold, in the store. */
   #session = Number.NaN;
@@ -56,8 +56,13 @@ export class RegisteredAgent implements EncodedAgent {
   get address(): string {
     return this.agent_address;
   }
+  /** Its slot in the registry's dense table; it changes when another agent is forgotten (see Registry.#forget), -1 once this one is. */
   get index(): number {
     return this.#index;
+  }
+  /** Forgotten by the registry (--forget-after, or to make room): only its encoded entry still means anything. */
+  get forgotten(): boolean {
+    return this.#index < 0;
   }
   /** Feed session_id of the agent process; a new one means the agent restarted. */
   get sessionId(): string | null {
@@ -256,6 +261,11 @@ export class RegisteredAgent implements EncodedAgent {
     this.#store.set(this.#index, LAST_INTERVAL, last);
     this.#store.set(this.#index, MEAN_INTERVAL, mean);
     this.#store.set(this.#index, JITTER, jitter);
+  }
+
+  /** The registry moved this agent's row to slot `index` (-1: forgotten). */
+  relocate(index: number): void {
+    this.#index = index;
   }
 
   collides(owner: string): void {

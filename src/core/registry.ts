@@ -34,6 +34,12 @@ export interface RegistryOptions {
   flapping?: FlapRule;
   /** New addresses beyond this are refused; known agents keep working. */
   maxAgents?: number;
+  /**
+   * Forget an agent expired for more than this many seconds of listening time
+   * (gone from session.data, the API and the state; a later heartbeat joins it
+   * as new). Default Infinity: never, as Python.
+   */
+  forgetAfter?: number | null;
   maxOpsPerAgent?: number;
 }
 
@@ -60,8 +66,10 @@ export interface AgentChange {
   readonly vanishedOps: readonly string[];
   /** The address whose agent_operations fields this agent would share (faker-1 / faker_1); set on join. */
   readonly collidesWith: string | null;
-  /** On a join into a full table: the agent expired longest, forgotten to make room (its slot is this agent's now). */
+  /** On a join into a full table: the agent expired longest, forgotten to make room. */
   readonly forgot: RegisteredAgent | null;
+  /** The agent (expired for more than forgetAfter) was forgotten: only its encoded entry is left to read (agent.forgotten). */
+  readonly forgotten: boolean;
 }
 
 export type IngestResult = AgentChange | Rejection | null;
@@ -82,7 +90,7 @@ export interface RegistryCounters {
   /** Times an agent was flagged flapping. */
   flapping: number;
   fieldCollisions: number;
-  /** Expired agents forgotten to make room for new ones in a full table. */
+  /** Expired agents forgotten: to make room for new ones in a full table, or expired for more than forgetAfter. */
   forgotten: number;
   rejected: Record<RejectionReason, number>;
 }
@@ -99,6 +107,7 @@ export class Registry implements RegistryView {
   readonly suspectAfter: number;
   readonly suspectMinSeconds: number;
   readonly maxAgents: number;
+  readonly forgetAfter: number;
   readonly counters: RegistryCounters;
   readonly flaps: FlapDetector;
   /** 1 + suspectAfter: the silence, in mean intervals, that makes an agent suspect. */
@@ -153,6 +162,8 @@ export class Registry implements RegistryView {
     this.addressRoot = options.addressRoot;
     this.agentTimeout = options.agentTimeout ?? 5;
     this.maxAgents = options.maxAgents ?? 100_000;
+    this.forgetAfter = options.forgetAfter ?? Number.POSITIVE_INFINITY;
+    if (!(this.forgetAfter > 0)) throw new RangeError(`Forget-after must be a positive number of seconds, got ${this.forgetAfter}`);
     if (!(this.agentTimeout > 0)) throw new RangeError(`Agent timeout must be positive, got ${this.agentTimeout}`);
     this.classTimeouts = Object.freeze({ ...options.classTimeouts });
     const timeouts = [this.agentTimeout];
@@ -206,7 +217,7 @@ export class Registry implements RegistryView {
     return index < 0 ? undefined : this.#byIndex[index];
   }
 
-  /** Every agent ever seen, in join order. */
+  /** Every agent tracked, in join order until one is forgotten (the last one joined then takes its slot: see #forget). */
   agents(): readonly RegisteredAgent[] {
     return this.#byIndex;
   }
@@ -380,6 +391,7 @@ export class Registry implements RegistryView {
     let changes: AgentChange[] | undefined;
     const deaf = this.#deafSeconds;
     const store = this.#store;
+    const expiredBefore = this.#expiredOrder.length;
     this.#wheel.sweep(now - deaf, (index) => {
       const agent = this.#byIndex[index] as RegisteredAgent;
       const expiresAt = store.get(index, LISTENED_AT) + agent.timeout;
@@ -400,6 +412,8 @@ export class Registry implements RegistryView {
       this.#expiredOrder.push({ agent, at: agent.time_expired as number });
       (changes ??= []).push(change(agent, now, { expired: true, unsuspected }));
     });
+    if (this.#expiredOrder.length > expiredBefore + 1) this.#sortExpiredFrom(expiredBefore);
+    if (this.forgetAfter !== Number.POSITIVE_INFINITY && this.#expiredCount > 0) changes = this.#forgetExpired(now - deaf, now, changes);
     if (changes !== undefined) this.#trimExpiredOrder();
     if (this.flaps.flapping > 0) {
       for (const index of this.flaps.settle(now)) {
@@ -409,6 +423,33 @@ export class Registry implements RegistryView {
       }
     }
     return changes ?? NONE_CHANGES;
+  }
+
+  /**
+   * The wheel hands out one sweep's expiries bucket by bucket, in any order
+   * within a bucket: order them by time_expired, so the front of the list is
+   * always the agent expired longest (to the millisecond, not to the bucket).
+   */
+  #sortExpiredFrom(from: number): void {
+    const order = this.#expiredOrder;
+    const fresh = order.slice(from).sort((a, b) => a.at - b.at);
+    for (let i = 0; i < fresh.length; i++) order[from + i] = fresh[i] as { agent: RegisteredAgent; at: number };
+  }
+
+  /**
+   * Forget the agents expired for more than forgetAfter seconds of listening
+   * time (`listened`): the front of the expiry order, until one is not due.
+   * An agent's expiry on the listening clock is exactly LISTENED_AT + its
+   * timeout (it expired the moment its silence crossed it).
+   */
+  #forgetExpired(listened: number, now: number, changes: AgentChange[] | undefined): AgentChange[] | undefined {
+    for (let agent = this.#longestExpired(); agent !== null; agent = this.#longestExpired()) {
+      const expiredAt = this.#store.get(agent.index, LISTENED_AT) + agent.timeout;
+      if (!(listened - expiredAt > this.forgetAfter)) break;
+      (changes ??= []).push(change(agent, now, { forgotten: true }));
+      this.#forget(agent);
+    }
+    return changes;
   }
 
   /**
@@ -483,6 +524,8 @@ export class Registry implements RegistryView {
       if (saved.expired || now > deadline) {
         const at = saved.expired ? (saved.timeExpired as number) : deadline;
         agent.expire(at, saved.expired ? saved.lastTransition : now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
+        // On the listening clock it expired (now - at) ago: the downtime counts toward forgetting it, as it did toward expiring it.
+        this.#store.set(agent.index, LISTENED_AT, listened - (now - at) - agent.timeout);
         this.#expiredCount++;
         if (!saved.expired) {
           this.counters.expired++;
@@ -525,7 +568,7 @@ export class Registry implements RegistryView {
       }
       this.#forget(forgot);
     }
-    const agent = this.#add(hb.agentClass, hb.sessionId, now, forgot === null ? this.#byIndex.length : forgot.index);
+    const agent = this.#add(hb.agentClass, hb.sessionId, now);
     this.#setOps(agent, now);
     const listened = this.listeningTime(now);
     this.#schedule(agent.index, listened, Number.NaN, listened + agent.timeout);
@@ -535,11 +578,11 @@ export class Registry implements RegistryView {
   }
 
   /**
-   * A new agent at the scratch record's address, in the index and the table,
-   * with its class's timeout (not yet in the wheel); at `index`, the end or
-   * the slot of an agent just forgotten.
+   * A new agent at the scratch record's address, at the end of the table, in
+   * the index and session.data, with its class's timeout (not yet in the wheel).
    */
-  #add(agentClass: string | null, sessionId: string | null, now: number, index = this.#byIndex.length): RegisteredAgent {
+  #add(agentClass: string | null, sessionId: string | null, now: number): RegisteredAgent {
+    const index = this.#byIndex.length;
     const className = agentClass === null ? null : this.#className(agentClass);
     const agent = new RegisteredAgent(index, this.#store, this.#scratch.address, className, sessionId, now);
     const owner = this.#claimFieldPrefix(agent.agent_address);
@@ -600,16 +643,25 @@ export class Registry implements RegistryView {
     const order = this.#expiredOrder;
     while (this.#expiredHead < order.length) {
       const { agent, at } = order[this.#expiredHead] as { agent: RegisteredAgent; at: number };
-      if (this.#byIndex[agent.index] === agent && agent.expired && agent.time_expired === at) return agent;
+      if (!agent.forgotten && agent.expired && agent.time_expired === at) return agent;
       this.#expiredHead++; // revived (or re-expired later, with a later entry) since
     }
     return null;
   }
 
   /**
-   * Forget an expired agent: out of the index, the table and its field
-   * prefix; its slot (wheel, store, flap record) is free for the agent that
-   * takes it at once. Counted; the change of the joining agent names it.
+   * Forget an expired agent (the front of the expiry order): out of the
+   * address index, session.data and its field prefix, and out of the dense
+   * table by swap-remove: the last agent moves into its slot (its store row,
+   * wheel entry and flap record with it, its number in the address index
+   * renumbered) and the table is one shorter. Swap-remove rather than a
+   * free list of slots, because everything that walks agents() (the API
+   * list, metrics, the paced republish, the state file, grace) then never
+   * meets a hole, and the typed arrays stay as dense as the table. What it
+   * costs: an agent's index is not stable, so a cache keyed by index must
+   * check the agent it holds (the API list's cache does), and the moved
+   * agent's place in agents() changes (session.data keeps join order: it is
+   * keyed by address). The forgotten agent's index becomes -1.
    */
   #forget(agent: RegisteredAgent): void {
     const i = agent.index;
@@ -618,7 +670,21 @@ export class Registry implements RegistryView {
     delete this.#table[address];
     if (agent.collidesWith === null) this.#releaseFieldPrefix(address);
     this.flaps.forget(i);
+    this.#wheel.remove(i);
     this.#store.clear(i);
+    const last = this.#byIndex.length - 1;
+    if (i !== last) {
+      const moved = this.#byIndex[last] as RegisteredAgent;
+      this.#store.move(last, i);
+      this.#wheel.move(last, i);
+      this.flaps.move(last, i);
+      this.#index.renumber(moved.agent_address, i);
+      moved.relocate(i);
+      this.#byIndex[i] = moved;
+    }
+    this.#byIndex.pop();
+    this.#store.truncate(last);
+    agent.relocate(-1);
     this.#expiredCount--;
     this.counters.forgotten++;
     this.#expiredHead++;
@@ -632,7 +698,7 @@ export class Registry implements RegistryView {
       this.#expiredOrder = order.slice(this.#expiredHead);
       this.#expiredHead = 0;
     } else if (order.length > 2 * this.#byIndex.length + 1024) {
-      this.#expiredOrder = order.slice(this.#expiredHead).filter((e) => this.#byIndex[e.agent.index] === e.agent && e.agent.time_expired === e.at);
+      this.#expiredOrder = order.slice(this.#expiredHead).filter((e) => !e.agent.forgotten && e.agent.time_expired === e.at);
       this.#expiredHead = 0;
     }
   }
@@ -707,5 +773,6 @@ function change(agent: RegisteredAgent, at: number, c: ChangeFlags): AgentChange
     vanishedOps: c.vanishedOps ?? NONE,
     collidesWith: c.collidesWith ?? null,
     forgot: c.forgot ?? null,
+    forgotten: c.forgotten ?? false,
   };
 }

@@ -55,6 +55,11 @@ export class TransitionHistory {
     for (const transition of transitions.slice(-this.perAgent)) this.record(address, transition);
   }
 
+  /** The agent was forgotten: its transitions go with it. */
+  forget(address: string): void {
+    this.#rings.delete(address);
+  }
+
   /** Oldest first. */
   of(address: string): Transition[] {
     const ring = this.#rings.get(address);

@@ -12,6 +12,7 @@ export type ReadonlyAgent = Readonly<
     | keyof EncodedAgent
     | 'address'
     | 'index'
+    | 'forgotten'
     | 'sessionId'
     | 'restarts'
     | 'heartbeats'
@@ -40,6 +41,8 @@ export interface RegistryView {
   readonly classTimeouts: Readonly<Record<string, number>>;
   readonly suspectAfter: number;
   readonly maxAgents: number;
+  /** Seconds an agent stays expired before it is forgotten; Infinity: never (Python's behaviour). */
+  readonly forgetAfter: number;
   readonly size: number;
   readonly expiredCount: number;
   readonly suspectCount: number;
@@ -47,7 +50,7 @@ export interface RegistryView {
   timeoutOf(agentClass: string | null): number;
   readonly counters: Readonly<RegistryCounters>;
   get(address: string): ReadonlyAgent | undefined;
-  /** Every agent ever seen, in join order. */
+  /** Every agent tracked, in join order until one is forgotten (the last joined then takes its slot). */
   agents(): readonly ReadonlyAgent[];
   table(): Readonly<Record<string, Readonly<EncodedAgent>>>;
   fieldName(agent: ReadonlyAgent, op: string): string | null;

@@ -228,6 +228,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
       agent_timeout_by_class: registry.classTimeouts,
       fast_signal: source.leaveSignal ? { ...source.leaveSignal.status, leaves: source.leaveSignal.leaves } : null,
       suspect_after: registry.suspectAfter,
+      forget_after: registry.forgetAfter === Number.POSITIVE_INFINITY ? null : registry.forgetAfter,
       counters: registry.counters,
       agent_operations_published: source.operationsFeed.published,
       events: { last_event_id: log.idOf(log.last), buffered: log.last - log.first + 1, emitted: transitions.counts, ...stream.stats },

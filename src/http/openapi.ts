@@ -46,8 +46,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/events': {
         get: {
           summary: 'Server-sent events: joined, restarted, revived, ops-changed, expired, suspect, suspect-cleared, flapping, ' +
-            'flapping-cleared, rejected (and resync).',
-          description: "A flapping agent's events are damped to one per 30 s (`damped`: how many were held back; its history keeps " +
+            'flapping-cleared, forgotten, rejected (and resync).',
+          description: '`forgotten`: an agent expired for more than --forget-after seconds (`reason` forget-after), or the one expired ' +
+            'longest when a new agent joined a full table (`reason` table-full), is gone from the table, the API and session.data. ' +
+            "A flapping agent's events are damped to one per 30 s (`damped`: how many were held back; its history keeps " +
             'them all). Each event has an id; reconnecting with `Last-Event-ID` (or `last_event_id`) resumes after it while it is ' +
             'still buffered, otherwise a `resync` event says to reload /api/agents. A client that falls further behind than the ' +
             'buffer is disconnected.',

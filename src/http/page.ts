@@ -440,6 +440,13 @@ body.stale #stale { display:block; }
     ["joined", "restarted", "revived", "ops-changed", "expired", "suspect", "suspect-cleared", "flapping", "flapping-cleared"].forEach(function (type) {
       source.addEventListener(type, function (ev) { upsert(JSON.parse(ev.data)); });
     });
+    source.addEventListener("forgotten", function (ev) {
+      var address = JSON.parse(ev.data).address, e = agents.get(address);
+      if (!e) return;
+      if (e.row) e.row.remove();
+      agents.delete(address);
+      recount();
+    });
     source.addEventListener("resync", function () { loadTable().catch(showError); });
   }
 

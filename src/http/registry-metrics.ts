@@ -179,7 +179,11 @@ export class RegistryMetrics {
     w.family('ocs_registry_agents_joined_total', 'counter', 'Agents seen for the first time.').sample('', c.joined);
     w.family('ocs_registry_agents_expired_total', 'counter', 'Agent expiries (silent for longer than the timeout).').sample('', c.expired);
     w.family('ocs_registry_agents_revived_total', 'counter', 'Expired agents heard again.').sample('', c.revived);
-    w.family('ocs_registry_agents_forgotten_total', 'counter', 'Expired agents forgotten to make room for new ones in a full table.')
+    w.family(
+      'ocs_registry_agents_forgotten_total',
+      'counter',
+      'Expired agents forgotten: expired for more than --forget-after, or to make room for new ones in a full table.',
+    )
       .sample('', c.forgotten);
     w.family('ocs_registry_agent_restarts_total', 'counter', 'Heartbeats from a new agent process (new session id) at a known address.').sample('', c.restarts);
     w.family('ocs_registry_agents_suspected_total', 'counter', 'Times an agent became suspect.').sample('', c.suspected);

@@ -5,6 +5,8 @@
 // core, not streamed. A flapping agent's events are damped: at most one per
 // `dampSeconds`, carrying how many were held back (`damped`); its history
 // keeps every one, and `flapping-cleared` carries its state when it settles.
+// A forgotten agent (--forget-after, or to make room in a full table) is one
+// `forgotten` event; its history goes with it (a later heartbeat joins it anew).
 
 import type { AgentChange, Clock, Rejection } from '../core/index.ts';
 import type { EventLog } from './event-log.ts';
@@ -21,6 +23,7 @@ export const EVENT_TYPES = [
   'suspect-cleared',
   'flapping',
   'flapping-cleared',
+  'forgotten',
   'rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -64,6 +67,12 @@ export class Transitions {
   }
 
   readonly onChange = (change: AgentChange): void => {
+    if (change.forgot !== null) this.#forgottenEvent(change.forgot, change.at, 'table-full');
+    if (change.forgotten) {
+      this.#forgottenEvent(change.agent, change.at, 'forget-after');
+      this.#stream.published();
+      return;
+    }
     if (change.joined) this.#agentEvent('joined', change);
     else {
       if (change.restarted) this.#agentEvent('restarted', change);
@@ -97,6 +106,16 @@ export class Transitions {
     this.counts.rejected++;
     this.#stream.published();
   };
+
+  /** Only the agent's encoded entry is read: a forgotten agent has no other state left. */
+  #forgottenEvent(agent: AgentChange['agent'], at: number, reason: 'forget-after' | 'table-full'): void {
+    const address = agent.agent_address;
+    const data = { address, agent_class: agent.agent_class, state: 'forgotten', at, time_expired: agent.time_expired, reason };
+    this.#log.append('forgotten', JSON.stringify(data));
+    this.counts.forgotten++;
+    this.#history.forget(address);
+    this.#damping.delete(address);
+  }
 
   #agentEvent(type: EventType, change: AgentChange): void {
     const agent = change.agent;

@@ -81,6 +81,14 @@ export class LeaveSignal {
     this.#pump();
   }
 
+  /** The agent was forgotten: its session is no longer watched. */
+  untrack(address: string): void {
+    const session = this.#sessionOf.get(address);
+    if (session === undefined) return;
+    this.#sessionOf.delete(address);
+    this.#addressOf.delete(session);
+  }
+
   #pump(): void {
     const session = this.#session;
     while (session !== null && session.isOpen && this.#inFlight < IN_FLIGHT && this.#queue.length > 0) {

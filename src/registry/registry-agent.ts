@@ -42,7 +42,7 @@ export interface RegistryAgentOptions {
   agentTimeout?: number;
   maxAgents?: number;
   /** Per-class timeouts, the suspect threshold and the flapping rule (see RegistryOptions). */
-  liveness?: Pick<RegistryOptions, 'classTimeouts' | 'suspectAfter' | 'flapping'>;
+  liveness?: Pick<RegistryOptions, 'classTimeouts' | 'suspectAfter' | 'flapping' | 'forgetAfter'>;
   /** How often expiry is checked, in ms: EXPIRED is seen at most this late. */
   sweepIntervalMs?: number;
   /** Where a caller can read the table when main.status() is too big for the router (default: the HTTP API's /api/agents). */
@@ -394,6 +394,8 @@ export class RegistryAgent {
   #changed(change: AgentChange): void {
     const { agent, at } = change;
     this.transitionLog.change(change);
+    if (change.forgot !== null) this.leaveSignal.untrack(change.forgot.agent_address);
+    if (change.forgotten) this.leaveSignal.untrack(agent.agent_address);
     if (change.joined || change.restarted || change.revived) this.leaveSignal.track(agent.agent_address);
     // Python publishes all of an agent's ops on any change; we also publish EXPIRED at once (Q6).
     if (change.joined || change.revived || change.expired || change.opsChanged) this.operationsFeed.publishAgent(agent, at);

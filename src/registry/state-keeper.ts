@@ -121,13 +121,21 @@ export class StateKeeper {
     const registry = this.#registry;
     const agents = registry.agents();
     const pieces = [savedStateHead(this.#clock.now(), registry.addressRoot, registry.agentTimeout)];
-    // The list may grow while we yield: take the agents there were at the start.
+    // The table changes while we yield (an agent forgotten moves the last one into its slot): take the agents there were at the
+    // start, and leave out any forgotten since.
     const count = agents.length;
+    const taken = sliced ? agents.slice() : agents;
+    let first = true;
     for (let from = 0; from < count; from += this.#slice) {
       if (sliced && from > 0) await this.#turn();
       const lines: string[] = [];
-      for (let i = from; i < Math.min(count, from + this.#slice); i++) lines.push(savedAgentLine(agents[i] as RegisteredAgent, this.#extras));
-      pieces.push((from > 0 ? ',\n' : '') + lines.join(',\n'));
+      for (let i = from; i < Math.min(count, from + this.#slice); i++) {
+        const agent = taken[i] as RegisteredAgent;
+        if (!agent.forgotten) lines.push(savedAgentLine(agent, this.#extras));
+      }
+      if (lines.length === 0) continue;
+      pieces.push((first ? '' : ',\n') + lines.join(',\n'));
+      first = false;
     }
     pieces.push(SAVED_STATE_TAIL);
     return pieces;
@@ -137,9 +145,9 @@ export class StateKeeper {
     return new Promise((resolve) => this.#clock.after(0, resolve));
   }
 
-  /** Changes every heartbeat, join, expiry, revival, restart, suspicion and flapping flag: equal means nothing to save. */
+  /** Changes every heartbeat, join, expiry, revival, restart, suspicion, flapping flag and forgetting: equal means nothing to save. */
   #version(): number {
     const c = this.#registry.counters;
-    return c.heartbeats + c.joined + c.expired + c.revived + c.restarts + c.suspected + c.flapping;
+    return c.heartbeats + c.joined + c.expired + c.revived + c.restarts + c.suspected + c.flapping + c.forgotten;
   }
 }

@@ -43,6 +43,12 @@ export class TransitionLog {
     if (c.startedFlapping) this.#line(`agent flapping ${who(a)} reason=${logText(a.flapReason ?? '')}`);
     if (c.forgot !== null) {
       this.#line(`agent forgotten ${who(c.forgot)} time_expired=${c.forgot.time_expired}: the table is full, it had expired longest`);
+      this.#damped.delete(c.forgot.agent_address);
+    }
+    if (c.forgotten) {
+      this.#line(`agent forgotten ${who(a)} time_expired=${a.time_expired}: expired for more than --forget-after`);
+      this.#damped.delete(a.agent_address);
+      return;
     }
     if (c.joined) {
       this.#line(`agent joined ${who(a)} session=${logText(a.sessionId ?? '')}`);

@@ -25,7 +25,7 @@ describe('loadRegistryConfig with the default site config', () => {
       maxAgents: 100000,
       serializers: ['json'],
       maxMessageSize: 16777216,
-      liveness: { classTimeouts: {}, suspectAfter: 2, flapping: { limit: 3, window: 600 }, siteRereadSeconds: 60 },
+      liveness: { classTimeouts: {}, suspectAfter: 2, flapping: { limit: 3, window: 600 }, siteRereadSeconds: 60, forgetAfter: null },
       crossbarTimeout: 10,
       logDir: './log/',
       workingDir: null,
@@ -413,6 +413,15 @@ describe('liveness options', () => {
     assert.deepEqual({ ...c.liveness.classTimeouts }, { AggregatorAgent: 30, HWPBBBAgent: 12.5 });
     assert.equal(c.liveness.suspectAfter, 4);
     assert.deepEqual({ ...c.liveness.flapping }, { limit: 5, window: 120 });
+  });
+
+  it('reads --forget-after; absent or 0 is never (as Python), a negative one is refused', () => {
+    assert.equal(load(['--forget-after', '3600']).liveness.forgetAfter, 3600);
+    assert.equal(load(['--forget-after=0.5']).liveness.forgetAfter, 0.5);
+    assert.equal(load([]).liveness.forgetAfter, null);
+    assert.equal(load(['--forget-after', '0']).liveness.forgetAfter, null);
+    assertUsageError(() => load(['--forget-after', '-1']), /--forget-after/);
+    assertUsageError(() => load(['--forget-after', 'soon']), /--forget-after/);
   });
 
   it('refuses a class timeout that is not CLASS=SECONDS with positive seconds', () => {

@@ -1,7 +1,8 @@
 // Model-based property test: random command sequences run against a tiny
 // reference model written from docs/ocs-protocol.md (§3) and against the core,
 // including what OCS does not see: per-class timeouts, suspect (late or left),
-// flapping, missing and unexpected against a site config's list. A second registry without those gets the same input: OCS's view
+// flapping, missing and unexpected against a site config's list, and
+// --forget-after (an agent expired that long is gone; its next heartbeat joins it anew). A second registry without those gets the same input: OCS's view
 // (session.data, what agent_operations publishes) must not differ.
 // Replay a failure with FC_SEED=<seed> (and FC_PATH=<path> to shrink straight to it).
 
@@ -21,6 +22,8 @@ const CLASS_TIMEOUTS: Record<string, number> = { AggregatorAgent: 7 };
 const SUSPECT_AFTER = 2;
 const SUSPECT_MIN = 1;
 const FLAP = { limit: 2, window: 20 };
+/** --forget-after: seconds of listening time an agent stays expired before it is forgotten (both registries: OCS sees it). */
+const FORGET_AFTER = 2;
 const T0 = 1_700_000_000;
 /** What a site config names: some of the ids commands use, and one never heard. */
 const EXPECTED = ['a', 'faker-1', 'never-heard'];
@@ -73,8 +76,8 @@ function timeoutOf(agentClass: string): number {
 /** What agent_operations publishes from: a change, without the liveness marks. */
 function ocsView(changes: readonly (IngestResult | undefined)[]): string {
   const relevant = changes.flatMap((c) =>
-    c?.kind === 'changed' && (c.joined || c.revived || c.expired || c.opsChanged || c.vanishedOps.length > 0)
-      ? [[c.agent.address, c.joined, c.revived, c.expired, c.opsChanged, c.vanishedOps, c.restarted]]
+    c?.kind === 'changed' && (c.joined || c.revived || c.expired || c.opsChanged || c.vanishedOps.length > 0 || c.forgotten)
+      ? [[c.agent.address, c.joined, c.revived, c.expired, c.opsChanged, c.vanishedOps, c.restarted, c.forgotten]]
       : []
   );
   // Within one sweep the order of expiries is not part of the contract.
@@ -188,6 +191,15 @@ function checkInvariants(model: Model, real: Real): void {
       if (field) assert.equal(fieldNameProblem(field), null, `field ${field} passes verify`);
     }
   }
+  // The dense table after forgetting (swap-remove): every agent at its own index, found by its address, none forgotten.
+  const agents = real.registry.agents();
+  assert.equal(agents.length, model.agents.size);
+  for (let i = 0; i < agents.length; i++) {
+    const agent = agents[i]!;
+    assert.equal(agent.index, i, `${agent.address} knows its slot`);
+    assert.equal(agent.forgotten, false);
+    assert.equal(real.registry.get(agent.address), agent, `${agent.address} is found at its slot`);
+  }
   // missing ⇔ expected and never heard; unexpected ⇔ heard and not named (expiry changes neither).
   assert.deepEqual(expected.missing(real.registry).map((a) => a.address), EXPECTED.filter((id) => !model.agents.has(id)).map((id) => `${ROOT}.${id}`));
   assert.deepEqual(
@@ -256,7 +268,7 @@ function sweep(model: Model, real: Real): void {
   const changes = real.registry.expire(model.now);
   const plain = real.plain.expire(model.now);
   assert.equal(ocsView(changes), ocsView(plain), 'suspect and flapping change no expiry');
-  const expected = { expired: [] as string[], suspected: [] as string[], settled: [] as string[] };
+  const expected = { expired: [] as string[], suspected: [] as string[], settled: [] as string[], forgotten: [] as string[] };
   // While deaf the registry sweeps nothing at all.
   for (const [id, m] of model.listening ? model.agents : []) {
     if (m.expired) continue;
@@ -274,6 +286,13 @@ function sweep(model: Model, real: Real): void {
       m.suspect = 'late';
     }
   }
+  // Expired for more than FORGET_AFTER of listening time (it expired at heardAt + timeout on that clock): forgotten.
+  for (const [id, m] of model.listening ? model.agents : []) {
+    if (m.expired && model.listened - (m.heardAt + timeoutOf(m.agentClass)) > FORGET_AFTER) {
+      model.agents.delete(id);
+      expected.forgotten.push(`${ROOT}.${id}`);
+    }
+  }
   for (const [id, m] of model.listening ? model.agents : []) {
     if (m.flapping && m.flaps.filter((f) => model.now - f.at <= FLAP.window).length <= Math.floor(FLAP.limit / 2)) {
       m.flapping = false;
@@ -284,6 +303,12 @@ function sweep(model: Model, real: Real): void {
   assert.deepEqual(of((c) => c.expired), expected.expired.sort(), 'exactly the newly silent agents expire, once');
   assert.deepEqual(of((c) => c.suspected), expected.suspected.sort(), 'exactly the newly late agents become suspect, once');
   assert.deepEqual(of((c) => c.stoppedFlapping), expected.settled.sort(), 'flapping agents settle once');
+  assert.deepEqual(of((c) => c.forgotten), expected.forgotten.sort(), 'exactly the agents expired for more than forget-after are forgotten, once');
+  for (const address of expected.forgotten) {
+    assert.equal(real.registry.get(address), undefined, 'a forgotten agent is not found');
+    assert.equal(real.registry.table()[address], undefined, 'a forgotten agent is gone from session.data');
+  }
+  for (const c of changes) if (c.forgotten) assert.equal(c.agent.forgotten, true);
   checkInvariants(model, real);
 }
 
@@ -455,7 +480,7 @@ describe('Registry core against a reference model', () => {
     fc.assert(
       fc.property(fc.commands(commands, { maxCommands: 80, size: 'large' }), (cmds) => {
         const model: Model = { now: T0, listened: T0, listening: true, agents: new Map(), restarts: 0 };
-        const common = { addressRoot: ROOT, agentTimeout: TIMEOUT, classTimeouts: CLASS_TIMEOUTS };
+        const common = { addressRoot: ROOT, agentTimeout: TIMEOUT, classTimeouts: CLASS_TIMEOUTS, forgetAfter: FORGET_AFTER };
         const real: Real = {
           registry: new Registry({ ...common, suspectAfter: SUSPECT_AFTER, suspectMinSeconds: SUSPECT_MIN, flapping: FLAP }),
           plain: new Registry({ ...common, suspectAfter: Number.POSITIVE_INFINITY, flapping: { limit: 1e9, window: 1 } }),

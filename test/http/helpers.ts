@@ -6,7 +6,7 @@
 import { createHttpApp, type HttpApp, type HttpDeps } from '../../src/http/index.ts';
 import type { WampSession } from '../../src/wamp/session.ts';
 import { heartbeat, type HeartbeatSpec } from '../support/heartbeats.ts';
-import { Network, REALM } from '../support/network.ts';
+import { Network, type NetworkOptions, REALM } from '../support/network.ts';
 import { settle } from '../support/settle.ts';
 
 export interface HttpHarness {
@@ -22,8 +22,8 @@ export interface HttpHarness {
   stop(): Promise<void>;
 }
 
-export async function startHttp(options: Partial<HttpDeps> = {}): Promise<HttpHarness> {
-  const net = await Network.start();
+export async function startHttp(options: Partial<HttpDeps> = {}, network: NetworkOptions = {}): Promise<HttpHarness> {
+  const net = await Network.start(network);
   const app = createHttpApp({ registryAgent: net.registry, clock: net.clock, ...options });
   const publisher: WampSession = await net.router.connect(REALM);
   return {

@@ -117,3 +117,47 @@ describe('HTTP: expected versus observed', () => {
     assert.match(metrics, /^ocs_agent_missing\{address="observatory.gone",agent_class="FakeDataAgent",host="h1"\} 1$/m);
   });
 });
+
+describe('HTTP: --forget-after', () => {
+  let h: HttpHarness;
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('forgets an agent expired that long: an event, a log line, gone from session.data, the API and metrics; back as new', async () => {
+    h = await startHttp({}, { forgetAfter: 10 });
+    const sse = new SseReader(await h.app.request('/api/events'));
+    await sse.take();
+    await h.beatMany(['gone', 'live']);
+    for (let i = 0; i < 16; i++) {
+      await h.net.advance(1000, 100);
+      await h.beat('live');
+    }
+    // 'gone' expired 5 s after its heartbeat and was forgotten 10 s after that.
+    assert.equal((await h.json('/api/agents/observatory.gone')).status, 404);
+    const list = await h.json('/api/agents');
+    assert.deepEqual(list.body.agents.map((a: any) => a.agent_address), ['observatory.live']);
+    assert.deepEqual(Object.keys(await h.net.table()), ['observatory.live'], 'gone from main.status() session.data');
+    const status = await h.json('/api/status');
+    assert.equal(status.body.forget_after, 10);
+    assert.equal(status.body.counters.forgotten, 1);
+    const metrics = await (await h.app.request('/metrics')).text();
+    assert.match(metrics, /^ocs_registry_agents_forgotten_total 1$/m);
+    assert.doesNotMatch(metrics, /address="observatory.gone"/);
+    assert.match(
+      h.net.log.join('\n'),
+      /^agent forgotten address="observatory.gone" class="FakeDataAgent" time_expired=\d+\.\d+: expired for more than --forget-after$/m,
+    );
+    const events = (await sse.events()).filter((e) => e.event !== 'ops-changed');
+    assert.deepEqual(events.map((e) => e.event), ['joined', 'joined', 'expired', 'forgotten']);
+    const forgotten = JSON.parse(events[3]!.data ?? '');
+    assert.equal(forgotten.address, 'observatory.gone');
+    assert.equal(forgotten.reason, 'forget-after');
+    assert.equal(h.app.events.history.of('observatory.gone').length, 0, 'its history goes with it');
+    // A heartbeat afterwards joins it as a new agent.
+    await h.beat('gone');
+    assert.equal((await h.json('/api/agents/observatory.gone')).body.state, 'alive');
+    assert.deepEqual(h.app.events.history.of('observatory.gone').map((t) => t.type), ['joined']);
+    await sse.cancel();
+  });
+});
