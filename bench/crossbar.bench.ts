@@ -6,6 +6,7 @@
 //   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--registry ts|python]
 //       [--sizes 1000,2000,3000] [--seconds 60] [--seed 1] [--serializer LIST]
 //       [--registry-serializer LIST] [--swarms K] [--poll S] [--all] [--observer] [--json out.json]
+// (OCS_BENCH_CPU_PROF=dir: CPU profiles of every Bun process, see support/profile.ts)
 // Per size, from scratch: the router; the registry (TypeScript `ocs-registry`
 // on Bun, or Python's RegistryAgent from the `ocs` package) as its own
 // process; then K `ocs-sim swarm` processes over WebSocket (default: one per
@@ -35,6 +36,7 @@ import type { RunRecord } from '../sim/swarm/report.ts';
 import { freePort } from '../test/support/crossbar.ts';
 import { writeSite } from '../test/interop/python.ts';
 import { cpuShare, rssOf, ticksOf, tree } from './support/proc.ts';
+import { profileFlags } from './support/profile.ts';
 import { type RouterUnderTest, startRouter } from './support/routers.ts';
 import { runtimeName } from './support/runtime.ts';
 
@@ -91,6 +93,7 @@ async function startRegistry(kind: string, router: RouterUnderTest, siteDir: str
     httpPort = await freePort();
     command = BUN;
     args = [
+      ...profileFlags(),
       join(ROOT, 'bin/ocs-registry.ts'),
       ...common,
       '--http-port',
@@ -141,6 +144,7 @@ interface SwarmProcess {
 function startSwarm(i: number, agents: number, options: Options, router: RouterUnderTest, work: string): SwarmProcess {
   const recordFile = join(work, `swarm-${i}.json`);
   const child = spawn(BUN, [
+    ...profileFlags(),
     join(ROOT, 'bin/ocs-sim.ts'),
     'swarm',
     '--url',

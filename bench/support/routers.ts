@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, startCrossbar } from '../../test/support/crossbar.ts';
 import { commandLine, tree } from './proc.ts';
+import { profileFlags } from './profile.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUN = join(ROOT, 'node_modules/.bin/bun');
@@ -43,7 +44,7 @@ export async function startRouter(kind: string, proxies: number): Promise<Router
 async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
   const port = await freePort();
   const extra = proxies > 0 ? ['--proxies', String(proxies)] : [];
-  const child: ChildProcess = spawn(BUN, [join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port), ...extra], {
+  const child: ChildProcess = spawn(BUN, [...profileFlags(), join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port), ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
