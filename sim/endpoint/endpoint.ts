@@ -13,6 +13,7 @@ import { type BridgeStats, callerPath, publisherPath } from './http-bridge.ts';
 import { authorizeByRoles } from './permissions.ts';
 import { chooseSerializer, SERIALIZERS } from '../../src/wamp/serializers/index.ts';
 import { SocketTransport } from './socket-transport.ts';
+import { joinBatched } from '../../src/wamp/serializers/serializer.ts';
 
 export interface EndpointOptions {
   /** crossbar config; its first web transport is served. Without one: `defaultTransport()`. */
@@ -165,6 +166,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
             },
           };
         },
+        // Batched serializers: what one turn sends a connection goes as one message (fewer frames, writes and wake-ups).
+        joinMessages: (protocol) => protocol.endsWith('.batched') ? joinBatched : null,
         onSocketError: () => void stats.socketErrors++,
         onBackpressure: () => void stats.backpressureCloses++,
       },

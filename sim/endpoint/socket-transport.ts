@@ -9,6 +9,7 @@ import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
 import { checkFrameSize } from '../../src/wamp/serializers/serializer.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
 import { notePublishText, splicedEventText } from './event-splice.ts';
+import { BATCH_SEPARATOR } from '../../src/wamp/serializers/json.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;
@@ -27,8 +28,10 @@ export class SocketTransport implements WampTransport {
   readonly info: TransportInfo;
   readonly #socket: ServerSocket;
   readonly #serializer: WampSerializer;
-  /** Plain (unbatched) JSON: EVENTs may reuse the text of their PUBLISH's arguments (event-splice.ts). */
+  /** Plain (unbatched) JSON: a PUBLISH's text is noted for the EVENTs it causes (event-splice.ts). */
   readonly #plainJson: boolean;
+  /** JSON, plain or batched: EVENTs may reuse the text of their PUBLISH's arguments. */
+  readonly #spliceSuffix: string | null;
   readonly #events: SocketTransportEvents;
   #open = true;
 
@@ -36,6 +39,7 @@ export class SocketTransport implements WampTransport {
     this.#socket = socket;
     this.#serializer = serializer;
     this.#plainJson = serializer.protocol === 'wamp.2.json';
+    this.#spliceSuffix = this.#plainJson ? '' : serializer.protocol === 'wamp.2.json.batched' ? BATCH_SEPARATOR : null;
     this.info = info;
     this.#events = events;
   }
@@ -47,7 +51,8 @@ export class SocketTransport implements WampTransport {
   /** Throws if the message cannot be encoded or is over the size limit (the router counts it); dropped once closed. */
   send(message: unknown[]): void {
     if (!this.#open) return;
-    const frame = (this.#plainJson ? splicedEventText(message) : null) ?? this.#serializer.encode(message);
+    const spliced = this.#spliceSuffix === null ? null : splicedEventText(message);
+    const frame = spliced === null ? this.#serializer.encode(message) : spliced + this.#spliceSuffix;
     checkFrameSize(frame, this.#events.maxMessageBytes ?? 0);
     this.#socket.send(frame);
   }

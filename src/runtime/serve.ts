@@ -64,7 +64,18 @@ export interface WebSocketRoute {
   onSocketError?(error: unknown): void;
   /** A connection's send buffer passed maxSendBufferBytes; it was closed with `reason`. */
   onBackpressure?(reason: string): void;
+  /**
+   * For a subprotocol whose messages may be joined into one WebSocket message
+   * (WAMP's batched serializers: each message carries its own delimiter or
+   * length prefix), the function that joins them; else null. Those sent in
+   * one turn of the loop then go as one message, up to a bound and never
+   * over maxMessageBytes, on every runtime.
+   */
+  joinMessages?(protocol: string): JoinMessages | null;
 }
+
+/** Several messages of one connection as one (`size`: their total length). */
+export type JoinMessages = (messages: readonly (string | Uint8Array)[], size: number) => string | Uint8Array;
 
 export interface ServeOptions {
   /** 0 picks a free port; the real one is in the result. */
@@ -149,9 +160,11 @@ export class GuardedSocket implements Flushable {
   #closed = false;
   /** Closed for backpressure (the runtime's own close event then carries no news). */
   #overflowed = false;
-  /** Frames waiting for this turn's flush (runtimes that cork), and their size. */
+  /** Frames waiting for this turn's flush (runtimes that cork, or joined messages), and their size. */
   #pending: Array<string | Uint8Array> | null = null;
   #pendingBytes = 0;
+  /** Joins this subprotocol's messages into one WebSocket message, if they may be (route.joinMessages). */
+  readonly #join: JoinMessages | null;
 
   constructor(route: WebSocketRoute, socket: RuntimeSocket, request: Request, registry: Set<GuardedSocket>) {
     this.#route = route;
@@ -159,6 +172,7 @@ export class GuardedSocket implements Flushable {
     this.#limit = route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#sendLimit = route.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
     this.#registry = registry;
+    this.#join = route.joinMessages?.(socket.protocol) ?? null;
     registry.add(this);
     const app: ServerSocket = {
       protocol: socket.protocol,
@@ -228,12 +242,14 @@ export class GuardedSocket implements Flushable {
   #send(data: string | Uint8Array): void {
     if (this.#closed) return;
     const size = typeof data === 'string' ? data.length : data.byteLength;
-    if (this.#socket.cork === undefined) {
+    if (this.#socket.cork === undefined && this.#join === null) {
       const queued = this.#socket.send(data);
       // The bound is on what waits besides this message: one message of any accepted size always goes.
       if (queued - size > this.#sendLimit) this.#overflow(queued);
       return;
     }
+    // A joined message stays within the size limit (a string's UTF-8 size is at most 3 bytes per unit).
+    if (this.#join !== null && this.#pending !== null && (this.#pendingBytes + size) * 3 > this.#limit) this.flush();
     if (this.#pending === null) {
       this.#pending = [];
       flushSoon(this);
@@ -244,18 +260,25 @@ export class GuardedSocket implements Flushable {
     if (this.#pendingBytes >= FLUSH_AT_BYTES) this.flush();
   }
 
-  /** Write the frames queued this turn, with one write where the runtime corks. */
+  /** Write the frames queued this turn: as one message where they may be joined, else with one write where the runtime corks. */
   flush(): void {
     const frames = this.#pending;
+    const bytes = this.#pendingBytes;
     this.#pending = null;
     this.#pendingBytes = 0;
     if (frames === null || this.#closed) return;
     const socket = this.#socket;
     let queued = 0;
-    socket.cork!(() => {
-      for (let i = 0; i < frames.length; i++) queued = socket.send(frames[i]!);
-    });
-    const last = frames[frames.length - 1]!;
+    let last: string | Uint8Array;
+    if (this.#join !== null) {
+      last = frames.length === 1 ? frames[0]! : this.#join(frames, bytes);
+      queued = socket.send(last);
+    } else {
+      socket.cork!(() => {
+        for (let i = 0; i < frames.length; i++) queued = socket.send(frames[i]!);
+      });
+      last = frames[frames.length - 1]!;
+    }
     if (queued - (typeof last === 'string' ? last.length : last.byteLength) > this.#sendLimit) this.#overflow(queued);
   }
 

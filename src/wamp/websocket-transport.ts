@@ -4,7 +4,7 @@
 // picks; crossbar and the simulator both choose by the client's order.
 
 import { json, type WampSerializer } from './serializers/index.ts';
-import { checkFrameSize } from './serializers/serializer.ts';
+import { checkFrameSize, joinBatched } from './serializers/serializer.ts';
 import { ROUTER_MAX_MESSAGE_BYTES, type WampTransport } from './transport.ts';
 
 export const WAMP_JSON = 'wamp.2.json';
@@ -27,6 +27,9 @@ export interface WebSocketTransportOptions {
   maxMessageBytes?: number;
 }
 
+/** Batched sends are joined into one message until this much (UTF-16 units or bytes) waits; then it goes at once. */
+const JOIN_AT = 64 * 1024;
+
 /** Why an incoming frame was dropped. */
 export type BadFrameReason = 'undecodable' | 'not_a_message';
 
@@ -39,6 +42,11 @@ export class WebSocketTransport implements WampTransport {
   readonly #socket: WebSocket;
   readonly #onBadFrame: WebSocketTransportOptions['onBadFrame'];
   readonly #maxMessageBytes: number;
+  /** A batched serializer: messages sent in one task go as one WebSocket message. */
+  readonly #joins: boolean;
+  #pending: Array<string | Uint8Array> | null = null;
+  #pendingSize = 0;
+  readonly #flush = (): void => this.#flushPending();
   #closed = false;
 
   private constructor(socket: WebSocket, serializer: WampSerializer, options: WebSocketTransportOptions) {
@@ -46,6 +54,7 @@ export class WebSocketTransport implements WampTransport {
     this.serializer = serializer;
     this.#onBadFrame = options.onBadFrame;
     this.#maxMessageBytes = options.maxMessageBytes ?? ROUTER_MAX_MESSAGE_BYTES;
+    this.#joins = serializer.protocol.endsWith('.batched');
     socket.onmessage = (event) => {
       let messages: unknown[];
       try {
@@ -104,11 +113,35 @@ export class WebSocketTransport implements WampTransport {
     if (this.#closed) return;
     const frame = this.serializer.encode(message);
     checkFrameSize(frame, this.#maxMessageBytes);
-    this.#socket.send(frame as string | Uint8Array<ArrayBuffer>);
+    if (!this.#joins) {
+      this.#socket.send(frame as string | Uint8Array<ArrayBuffer>);
+      return;
+    }
+    // Batched: joined with what this task sent before, within the router's limit (UTF-8 is at most 3 bytes per unit).
+    const size = typeof frame === 'string' ? frame.length : frame.byteLength;
+    const limit = this.#maxMessageBytes;
+    if (this.#pending !== null && limit > 0 && (this.#pendingSize + size) * 3 > limit) this.#flushPending();
+    if (this.#pending === null) {
+      this.#pending = [];
+      queueMicrotask(this.#flush);
+    }
+    this.#pending.push(frame);
+    this.#pendingSize += size;
+    if (this.#pendingSize >= JOIN_AT) this.#flushPending();
+  }
+
+  #flushPending(): void {
+    const frames = this.#pending;
+    const size = this.#pendingSize;
+    this.#pending = null;
+    this.#pendingSize = 0;
+    if (frames === null || this.#closed) return;
+    this.#socket.send(frames.length === 1 ? frames[0]! as string | Uint8Array<ArrayBuffer> : joinBatched(frames, size));
   }
 
   close(reason = 'closed by client'): void {
     if (this.#closed) return;
+    this.#flushPending();
     this.#socket.close(1000);
     this.#closedBy(reason);
   }
@@ -125,6 +158,7 @@ export class WebSocketTransport implements WampTransport {
   #closedBy(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pending = null;
     this.onClose?.(reason);
   }
 }

@@ -92,6 +92,54 @@ describe('serve()', () => {
     await stillServesThenCloses(bystander, server);
   });
 
+  it('joins what one turn sends into one message where the subprotocol allows it, never over the size limit', async () => {
+    const joined: string[] = [];
+    const server = await serve({ fetch: () => new Response('') }, {
+      port: 0,
+      hostname: '127.0.0.1',
+      websocket: {
+        paths: ['/join'],
+        maxMessageBytes: 1024,
+        selectProtocol: (offered) => offered[0] ?? null,
+        joinMessages: (protocol) => protocol === 'joined' ? (messages) => messages.join('') : null,
+        open(socket: ServerSocket) {
+          return {
+            message(data) {
+              // One incoming message, several sends in the same turn: 'n' of them, each 'size' long.
+              const [n, size] = String(data).split(' ').map(Number) as [number, number];
+              for (let i = 0; i < n; i++) socket.send(String(i % 10).repeat(size));
+              joined.push(socket.protocol);
+            },
+            close() {},
+          };
+        },
+      },
+    });
+    const url = `${server.url.replace('http', 'ws')}/join`;
+    const frames = (socket: WebSocket, count: number) =>
+      new Promise<string[]>((resolve) => {
+        const got: string[] = [];
+        socket.onmessage = (event) => void (got.push(String(event.data)) === count && resolve(got));
+      });
+    const joining = await open(url, ['joined']);
+    let got = frames(joining, 1);
+    joining.send('3 4');
+    assert.deepEqual(await got, ['000011112222']);
+    // 10 x 100 characters: at most 3 fit under 1024 bytes (counting 3 bytes per character), so 4 messages, in order.
+    got = frames(joining, 4);
+    joining.send('10 100');
+    const big = await got;
+    assert.deepEqual(big.map((f) => f.length), [300, 300, 300, 100]);
+    assert.equal(big.join(''), [...Array(10).keys()].map((i) => String(i).repeat(100)).join(''));
+    // Another subprotocol on the same route: one message per send, as before.
+    const plain = await open(url, ['plain']);
+    got = frames(plain, 3);
+    plain.send('3 2');
+    assert.deepEqual(await got, ['00', '11', '22']);
+    assert.deepEqual(joined, ['joined', 'joined', 'plain']);
+    await server.close();
+  });
+
   it('closes a connection that does not read once its send buffer passes the bound, and says why', async () => {
     const reasons: string[] = [];
     const closes: Array<[number, string]> = [];

@@ -102,6 +102,41 @@ describe('endpoint: WAMP over WebSocket', () => {
     });
   }
 
+  for (const protocol of ['wamp.2.json.batched', 'wamp.2.msgpack.batched', 'wamp.2.cbor.batched']) {
+    it(`${protocol}: the EVENTs of one turn go to a subscriber in one frame`, async () => {
+      const raw = await RawSocket.connect(endpoint.wsUrl, [protocol]);
+      assert.equal((await raw.join())[0], 2);
+      raw.send([32, 1, { match: 'prefix' }, 'observatory.joined']);
+      const subscription = (await raw.next())[2];
+      const framesBefore = raw.frames.length;
+      // Three PUBLISHes in one frame, not excluding ourselves: handled in one turn, so their EVENTs leave together.
+      raw.sendBatch([0, 1, 2].map((i) => [16, 10 + i, { exclude_me: false }, `observatory.joined.a${i}`, [[{ op: i }, { feed: 'x' }]], { k: i }]));
+      const events = [await raw.next(), await raw.next(), await raw.next()];
+      assert.equal(raw.frames.length, framesBefore + 1);
+      assert.deepEqual(
+        events.map((e) => [e[0], e[1], e[3], e[4], e[5]]),
+        [0, 1, 2].map((i) => [36, subscription, { topic: `observatory.joined.a${i}` }, [[{ op: i }, { feed: 'x' }]], { k: i }]),
+      );
+      await raw.close();
+    });
+  }
+
+  it('wamp.2.json.batched: an EVENT reusing its JSON PUBLISH text reads the same as one encoded afresh', async () => {
+    const raw = await RawSocket.connect(endpoint.wsUrl, ['wamp.2.json.batched']);
+    await raw.join();
+    raw.send([32, 1, { match: 'wildcard' }, 'observatory..feeds.heartbeat']);
+    const subscription = (await raw.next())[2];
+    const agent = await joinJson(endpoint.wsUrl);
+    const args = [[{ 'op-1': 1, op2: 5 }, { agent_address: 'observatory.x', agent_class: null, session_id: '1.5', x: [1.5, 'é\u2028'] }]];
+    agent.publish('observatory.x.feeds.heartbeat', args);
+    const event = await raw.next();
+    assert.deepEqual(event.slice(0, 2), [36, subscription]);
+    assert.deepEqual(event.slice(3), [{ topic: 'observatory.x.feeds.heartbeat' }, args]);
+    assert.ok((raw.frames.at(-1) as string).endsWith('\u0018'));
+    await agent.leave();
+    await raw.close();
+  });
+
   it('a garbage frame closes only that connection, and is counted', async () => {
     const bystander = await joinJson(endpoint.wsUrl);
     const before = endpoint.stats.badFrames;

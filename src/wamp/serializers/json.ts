@@ -7,7 +7,7 @@
 import { asText, type WampSerializer } from './serializer.ts';
 
 /** autobahn's batched JSON separator: octal 30, i.e. 0x18. */
-const BATCH_SEPARATOR = '\u0018';
+export const BATCH_SEPARATOR = '\u0018';
 
 export const json: WampSerializer = {
   protocol: 'wamp.2.json',

@@ -52,6 +52,23 @@ export function frameLengthPrefixed(body: Uint8Array): Uint8Array {
   return framed;
 }
 
+/**
+ * Messages of a batched serializer, each already framed (JSON text ending in
+ * 0x18, or bytes with their length prefix), as one WebSocket message: text
+ * joined as text, bytes as bytes. `size`: their total length.
+ */
+export function joinBatched(messages: readonly (string | Uint8Array)[], size: number): string | Uint8Array<ArrayBuffer> {
+  if (typeof messages[0] === 'string') return messages.join('');
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const message of messages) {
+    if (typeof message === 'string') throw new TypeError('A text message among binary ones of one batched serializer.');
+    out.set(message, at);
+    at += message.byteLength;
+  }
+  return out;
+}
+
 export function splitLengthPrefixed(bytes: Uint8Array, decodeOne: (body: Uint8Array) => unknown): unknown[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const messages: unknown[] = [];
