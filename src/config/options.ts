@@ -144,8 +144,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'string',
     metavar: 'LIST',
     group: 'extra',
-    help: 'WAMP serializers to offer the router, in order: json, msgpack, cbor, each also .batched (default json). ' +
-      'msgpack or cbor cost crossbar less CPU per heartbeat than JSON.',
+    help: 'WAMP serializers to offer the router, in order: json, msgpack, cbor, each also .batched (default json.batched,json: ' +
+      'what the router sends in one go arrives as one message). msgpack or cbor cost crossbar less CPU per heartbeat than JSON.',
   },
   {
     flag: '--max-agents',

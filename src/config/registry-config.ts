@@ -66,7 +66,7 @@ export const DEFAULTS = {
   waitTime: 30,
   agentTimeout: 5,
   maxAgents: 100_000,
-  serializers: Object.freeze(['json']) as readonly string[],
+  serializers: Object.freeze(['json.batched', 'json']) as readonly string[],
   /** crossbar's DEFAULT_MAX_MESSAGE_SIZE (2**24). */
   maxMessageSize: 16_777_216,
   crossbarTimeout: 10,

@@ -23,7 +23,7 @@ describe('loadRegistryConfig with the default site config', () => {
       waitTime: 30,
       agentTimeout: 5,
       maxAgents: 100000,
-      serializers: ['json'],
+      serializers: ['json.batched', 'json'],
       maxMessageSize: 16777216,
       liveness: { classTimeouts: {}, suspectAfter: 2, flapping: { limit: 3, window: 600 }, siteRereadSeconds: 60, forgetAfter: null },
       crossbarTimeout: 10,
