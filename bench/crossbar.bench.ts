@@ -138,6 +138,8 @@ interface SwarmProcess {
   recordFile: string;
   text(): string;
   joined: Promise<boolean>;
+  /** When it said its agents had joined (performance.now()); its --duration runs from there. */
+  joinedAt: number;
   exited: Promise<number>;
 }
 
@@ -174,11 +176,15 @@ function startSwarm(i: number, agents: number, options: Options, router: RouterU
   const joined = new Promise<boolean>((resolve) => {
     child.stderr!.on('data', (d: Buffer) => {
       text += d.toString();
-      if (/agents joined in/.test(text)) resolve(true);
+      if (/agents joined in/.test(text)) {
+        swarm.joinedAt = Math.min(swarm.joinedAt, performance.now());
+        resolve(true);
+      }
     });
     void exited.then(() => resolve(false));
   });
-  return { child, recordFile, text: () => text, joined, exited };
+  const swarm: SwarmProcess = { child, recordFile, text: () => text, joined, joinedAt: Infinity, exited };
+  return swarm;
 }
 
 interface Options {
@@ -251,7 +257,9 @@ async function measure(options: Options, n: number): Promise<SizeResult> {
     const t0 = performance.now();
     const before = ticksOf(all);
     const hb0 = await heartbeatsCounted(registry.httpPort);
-    await sleep(options.seconds * 1000 - 2500);
+    // The window ends before the first swarm to have joined stops (each runs --duration from its own join).
+    const firstJoined = Math.min(...swarms.map((s) => s.joinedAt));
+    await sleep(Math.max(1000, firstJoined + options.seconds * 1000 - 2500 - performance.now()));
     const elapsed = (performance.now() - t0) / 1000;
     const after = ticksOf(all);
     const hb1 = await heartbeatsCounted(registry.httpPort);

@@ -134,7 +134,6 @@ class ProxyLink implements LinkRecords {
   }
 
   batch(data: string | Uint8Array): void {
-    if (typeof data === 'string') throw new TypeError('A proxy link carries binary batches only.');
     this.#hooks.counts.batchesIn++;
     readBatch(data, this);
   }

@@ -47,7 +47,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const link = await connectLink(options.linkUrl);
   const clients = new Map<number, ServerSocket>();
   const stats: ProxyStats = { connectionsOpened: 0, connectionsOpen: 0, refusedUpgrades: 0, socketErrors: 0, backpressureCloses: 0 };
-  const writer = new LinkWriter((batch) => link.send(batch as Uint8Array<ArrayBuffer>));
+  const writer = new LinkWriter((batch) => link.send(batch as string | Uint8Array<ArrayBuffer>));
   let nextId = 1;
   let closing = false;
 
@@ -64,7 +64,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       socket.close(code, reason);
     },
   };
-  link.onmessage = (event) => readBatch(new Uint8Array(event.data as ArrayBuffer), fromRouter);
+  link.onmessage = (event) => readBatch(typeof event.data === 'string' ? event.data : new Uint8Array(event.data as ArrayBuffer), fromRouter);
   const closeClients = (code: number, reason: string) => {
     for (const socket of clients.values()) socket.close(code, reason);
     stats.connectionsOpen -= clients.size;
