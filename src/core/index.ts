@@ -7,11 +7,13 @@ export { type EncodedAgent, RegisteredAgent, type SuspectReason } from './regist
 export { DEFAULT_FLAP_RULE, type FlapRule } from './flapping.ts';
 export { type AgentChange, type IngestResult, Registry, type RegistryCounters, type RegistryOptions, type RestoreResult } from './registry.ts';
 export {
+  readSavedAgent,
   readSavedState,
   SAVED_STATE_TAIL,
   SAVED_STATE_VERSION,
   type SavedAgent,
   savedAgentLine,
+  savedAgents,
   type SavedExtras,
   type SavedState,
   savedStateHead,

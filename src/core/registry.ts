@@ -10,7 +10,8 @@ import { addressFieldPrefix, operationFieldName } from './field-name.ts';
 import { DEFAULT_FLAP_RULE, FlapDetector, type FlapKind, type FlapRule } from './flapping.ts';
 import { DEFAULT_LIMITS, type HeartbeatLimits, HeartbeatScratch, newAgentProblem, readFeed, readOpCodes, topicMismatch } from './heartbeat.ts';
 import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './registered-agent.ts';
-import type { SavedAgent, SavedState } from './saved-state.ts';
+import { readSavedAgent, type SavedAgent, type SavedState } from './saved-state.ts';
+import type { Transition, TransitionHistory } from './transition-history.ts';
 import { describeValue, reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
 import { fnv1a } from './string-hash.ts';
 import type { RegistryView } from './view.ts';
@@ -124,6 +125,8 @@ export class Registry implements RegistryView {
   readonly #table: Record<string, EncodedAgent> = {};
   /** One shared array per distinct list of op names (agents of a class share theirs). */
   readonly #opNameLists = new Map<string, readonly string[]>();
+  /** The list #opNames gave last. */
+  #lastOpNames: readonly string[] = NONE;
   readonly #wheel: DeadlineWheel;
   readonly #scratch = new HeartbeatScratch();
   /**
@@ -498,46 +501,80 @@ export class Registry implements RegistryView {
    * are published as EXPIRED once); one still within its timeout is not
    * expired by the restart: its silence counts from `now` on the listening
    * clock (the caller makes the registry deaf until it is subscribed).
-   * Every record is checked with the heartbeat's own rules first: one bad
-   * record refuses the whole file and leaves the registry empty.
+   * Each record is checked (types, then the heartbeat's own rules) and
+   * restored in one pass; one bad record refuses the whole file: what was
+   * restored before it is undone, leaving the registry empty. `history`
+   * receives the agents' saved transitions, once the whole file is restored.
    */
-  restore(state: SavedState, now: number): RestoreResult {
+  restore(state: SavedState, now: number, history: TransitionHistory | null = null): RestoreResult {
     if (this.#byIndex.length > 0) return { ok: false, problem: 'the registry already tracks agents' };
-    if (state.agents.length > this.maxAgents) return { ok: false, problem: `more than ${this.maxAgents} agents` };
-    const seen = new Set<string>();
-    for (let i = 0; i < state.agents.length; i++) {
-      const saved = state.agents[i] as SavedAgent;
-      const problem = this.#readSaved(saved) ?? (seen.has(saved.address) ? `${describeValue(saved.address)} appears twice` : null);
-      if (problem !== null) return { ok: false, problem: `agent ${i}: ${problem}` };
-      seen.add(saved.address);
-    }
+    const count = state.records.length;
+    if (count > this.maxAgents) return { ok: false, problem: `more than ${this.maxAgents} agents` };
+    const before = { expired: this.counters.expired, fieldCollisions: this.counters.fieldCollisions };
     const expired: AgentChange[] = [];
+    const histories: [number, string, readonly Transition[]][] = [];
     const listened = this.listeningTime(now);
-    for (const saved of state.agents) {
-      this.#readSaved(saved); // fills the scratch record again
-      const agent = this.#add(saved.agentClass, saved.sessionId, saved.firstSeen);
-      this.#setOps(agent, saved.lastTransition);
-      agent.restoreHistory(saved.lastUpdated, saved.restarts, saved.heartbeats, saved.firstSeen, saved.lastTransition);
-      if (saved.intervals !== null) agent.restoreIntervals(...saved.intervals);
-      if (saved.flaps !== null) this.#restoreFlaps(agent, saved.flaps, saved.lastTransition);
-      const deadline = saved.lastUpdated + agent.timeout;
-      if (saved.expired || now > deadline) {
-        const at = saved.expired ? (saved.timeExpired as number) : deadline;
-        agent.expire(at, saved.expired ? saved.lastTransition : now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
-        // On the listening clock it expired (now - at) ago: the downtime counts toward forgetting it, as it did toward expiring it.
-        this.#store.set(agent.index, LISTENED_AT, listened - (now - at) - agent.timeout);
-        this.#expiredCount++;
-        if (!saved.expired) {
-          this.counters.expired++;
-          expired.push(change(agent, now, { expired: true }));
-        }
-      } else {
-        this.#schedule(agent.index, listened, agent.meanInterval, listened + agent.timeout);
+    for (let i = 0; i < count; i++) {
+      const saved = readSavedAgent(state, i);
+      const problem = typeof saved === 'string' ? saved : this.#restoreAgent(saved, now, listened, expired, i);
+      if (problem !== null) {
+        this.#undoRestore(before);
+        return { ok: false, problem };
       }
+      const past = (saved as SavedAgent).history;
+      if (past !== null && past.length > 0) histories.push([(past.at(-1) as Transition).at, (saved as SavedAgent).address, past]);
     }
+    // Only now, as nothing is undone any more: the living in the wheel, the expired in their order, the histories.
+    for (const agent of this.#byIndex) if (!agent.expired) this.#schedule(agent.index, listened, agent.meanInterval, listened + agent.timeout);
     const byExpiry = this.#byIndex.filter((a) => a.expired).sort((a, b) => (a.time_expired as number) - (b.time_expired as number));
     for (const agent of byExpiry) this.#expiredOrder.push({ agent, at: agent.time_expired as number });
-    return { ok: true, agents: state.agents.length, expired };
+    if (history !== null) {
+      // Least recently changed first: the history's own order.
+      histories.sort((a, b) => a[0] - b[0]);
+      for (const [, address, past] of histories) history.restore(address, past);
+    }
+    return { ok: true, agents: count, expired };
+  }
+
+  /** Check saved agent `i` with the heartbeat rules and add it (expired if the downtime says so): null, or why the file is refused. */
+  #restoreAgent(saved: SavedAgent, now: number, listened: number, expired: AgentChange[], i: number): string | null {
+    const problem = this.#readSaved(saved) ?? (this.get(saved.address) !== undefined ? `${describeValue(saved.address)} appears twice` : null);
+    if (problem !== null) return `agent ${i}: ${problem}`;
+    const agent = this.#add(saved.agentClass, saved.sessionId, saved.firstSeen);
+    this.#setOps(agent, saved.lastTransition);
+    agent.restoreHistory(saved.lastUpdated, saved.restarts, saved.heartbeats, saved.firstSeen, saved.lastTransition);
+    if (saved.intervals !== null) agent.restoreIntervals(...saved.intervals);
+    if (saved.flaps !== null) this.#restoreFlaps(agent, saved.flaps, saved.lastTransition);
+    const deadline = saved.lastUpdated + agent.timeout;
+    if (saved.expired || now > deadline) {
+      const at = saved.expired ? (saved.timeExpired as number) : deadline;
+      agent.expire(at, saved.expired ? saved.lastTransition : now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
+      // On the listening clock it expired (now - at) ago: the downtime counts toward forgetting it, as it did toward expiring it.
+      this.#store.set(agent.index, LISTENED_AT, listened - (now - at) - agent.timeout);
+      this.#expiredCount++;
+      if (!saved.expired) {
+        this.counters.expired++;
+        expired.push(change(agent, now, { expired: true }));
+      }
+    }
+    return null;
+  }
+
+  /** A refused file: forget every agent restored so far (none is in the wheel yet), so the registry is as it was, empty. */
+  #undoRestore(before: { expired: number; fieldCollisions: number }): void {
+    for (const agent of this.#byIndex) {
+      const address = agent.agent_address;
+      this.#index.delete(address);
+      delete this.#table[address];
+      if (agent.collidesWith === null) this.#releaseFieldPrefix(address);
+      this.flaps.forget(agent.index);
+      this.#store.clear(agent.index);
+    }
+    this.#byIndex.length = 0;
+    this.#store.truncate(0);
+    this.#expiredCount = 0;
+    this.counters.expired = before.expired;
+    this.counters.fieldCollisions = before.fieldCollisions;
   }
 
   /** An agent flapping before the restart is flapping after it; its recent revivals and restarts still count. */
@@ -627,6 +664,17 @@ export class Registry implements RegistryView {
    * heartbeat compares its names with these (45 ns more for four ops).
    */
   #opNames(hb: HeartbeatScratch): readonly string[] {
+    // Joins and restores come in runs of one class: the list just interned is the likeliest, and cheap to compare.
+    const last = this.#lastOpNames;
+    if (last.length === hb.opCount) {
+      let i = 0;
+      while (i < last.length && last[i] === hb.opNames[i]) i++;
+      if (i === last.length) return last;
+    }
+    return this.#lastOpNames = this.#internOpNames(hb);
+  }
+
+  #internOpNames(hb: HeartbeatScratch): readonly string[] {
     const names = hb.opNames.slice(0, hb.opCount);
     // Length-prefixed, so no op name can make two different lists share a key.
     let key = '';

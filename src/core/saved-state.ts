@@ -66,11 +66,19 @@ export interface SavedExtras {
   readonly history?: TransitionHistory | null;
 }
 
+/**
+ * A file whose head was checked; its agent records are checked one by one as
+ * they are restored (readSavedAgent), in the same pass: one bad record
+ * refuses the whole file all the same (Registry.restore undoes what it did).
+ */
 export interface SavedState {
   readonly savedAt: number;
   readonly addressRoot: string;
   readonly agentTimeout: number;
-  readonly agents: readonly SavedAgent[];
+  readonly version: number;
+  /** The agent records as parsed, not yet checked. */
+  readonly records: readonly unknown[];
+  readonly maxNameLength: number;
 }
 
 /** The file's head, up to the opening of the agent list. */
@@ -135,17 +143,17 @@ export interface SavedStateLimits {
 }
 
 /**
- * Check a parsed file's shape and every field's type and range: the state,
- * or a one-line reason to refuse the whole file. Names, codes and addresses
- * are then checked by the registry with its heartbeat rules.
+ * Check a parsed file's head (format, version, root, timeout) and that it
+ * holds a list of at most `maxAgents` records: the state, or a one-line reason
+ * to refuse the whole file. Each record is checked as it is restored.
  */
 export function readSavedState(value: unknown, limits: SavedStateLimits): SavedState | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return `the file holds ${describeValue(value)}, not a state object`;
   const v = value as Record<string, unknown>;
   if (v.format !== SAVED_STATE_FORMAT) return `the file's format is ${describeValue(v.format)}, not "${SAVED_STATE_FORMAT}"`;
-  const fields = typeof v.version === 'number' ? RECORD_FIELDS[v.version] : undefined;
-  if (fields === undefined) {
-    return `the file is version ${describeValue(v.version)}; this registry reads versions ${Object.keys(RECORD_FIELDS).join(' and ')}`;
+  const version = v.version;
+  if (typeof version !== 'number' || RECORD_FIELDS[version] === undefined) {
+    return `the file is version ${describeValue(version)}; this registry reads versions ${Object.keys(RECORD_FIELDS).join(' and ')}`;
   }
   if (!isTime(v.saved_at)) return `saved_at is ${describeValue(v.saved_at)}, not a Unix time`;
   if (v.address_root !== limits.addressRoot) {
@@ -156,13 +164,28 @@ export function readSavedState(value: unknown, limits: SavedStateLimits): SavedS
   const list = v.agents;
   if (!Array.isArray(list)) return `agents is ${describeValue(list)}, not a list`;
   if (list.length > limits.maxAgents) return `the file holds ${list.length} agents, more than --max-agents ${limits.maxAgents}`;
+  return { savedAt: v.saved_at, addressRoot: limits.addressRoot, agentTimeout: timeout, version, records: list, maxNameLength: limits.maxNameLength };
+}
+
+/**
+ * Record `i` with every field's type and range checked, or a one-line reason
+ * (starting "agent i:") to refuse the file. Names, codes and addresses are
+ * then checked by the registry with its heartbeat rules.
+ */
+export function readSavedAgent(state: SavedState, i: number): SavedAgent | string {
+  const agent = readAgent(state.records[i], RECORD_FIELDS[state.version] as readonly [number, number], state.maxNameLength);
+  return typeof agent === 'string' ? `agent ${i}: ${agent}` : agent;
+}
+
+/** Every record, checked for types (not yet with the heartbeat rules): for tools and tests that look into a file. */
+export function savedAgents(state: SavedState): SavedAgent[] | string {
   const agents: SavedAgent[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const agent = readAgent(list[i], fields, limits.maxNameLength);
-    if (typeof agent === 'string') return `agent ${i}: ${agent}`;
+  for (let i = 0; i < state.records.length; i++) {
+    const agent = readSavedAgent(state, i);
+    if (typeof agent === 'string') return agent;
     agents.push(agent);
   }
-  return { savedAt: v.saved_at, addressRoot: limits.addressRoot, agentTimeout: timeout, agents };
+  return agents;
 }
 
 function readAgent(record: unknown, [fewest, most]: readonly [number, number], maxName: number): SavedAgent | string {

@@ -15,7 +15,6 @@ import {
   type RejectionReason,
   type RestoreResult,
   type SavedState,
-  type Transition,
   TransitionHistory,
 } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
@@ -281,21 +280,12 @@ export class RegistryAgent {
    */
   restore(state: SavedState): RestoreResult {
     const now = this.#clock.now();
-    const result = this.registry.restore(state, now);
+    const result = this.registry.restore(state, now, this.history);
     if (result.ok) {
-      this.#restoreHistory(state);
       this.#restoredExpiries = result.expired;
       if (!this.ready) this.registry.deafFrom(now);
     }
     return result;
-  }
-
-  /** The agents' transitions as they were, least recently changed first (the history's own order). */
-  #restoreHistory(state: SavedState): void {
-    const kept: [number, string, readonly Transition[]][] = [];
-    for (const { address, history } of state.agents) if (history !== null && history.length > 0) kept.push([history.at(-1)!.at, address, history]);
-    kept.sort((a, b) => a[0] - b[0]);
-    for (const [, address, history] of kept) this.history.restore(address, history);
   }
 
   /** The router link is gone: expiries due by now are made, then silence stops counting. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import process from 'node:process';
 import fc from 'fast-check';
 import { Registry } from '../../src/core/registry.ts';
-import { readSavedState, type SavedState, savedStateText } from '../../src/core/saved-state.ts';
+import { readSavedState, type SavedAgent, savedAgents, type SavedState, savedStateText } from '../../src/core/saved-state.ts';
 import { TransitionHistory } from '../../src/core/transition-history.ts';
 import { heartbeat, ROOT } from '../support/heartbeats.ts';
 
@@ -28,6 +28,13 @@ function load(text: string): SavedState {
   const state = readSavedState(JSON.parse(text), LIMITS);
   if (typeof state === 'string') assert.fail(state);
   return state;
+}
+
+/** The records of a file, types checked. */
+function records(state: SavedState): SavedAgent[] {
+  const agents = savedAgents(state);
+  if (typeof agents === 'string') assert.fail(agents);
+  return agents;
 }
 
 function wire(value: unknown): unknown {
@@ -86,7 +93,7 @@ describe('Saved state: round trip', () => {
     const v = JSON.parse(save(network(), T0 + 6.2));
     v.agents = (v.agents as unknown[][]).map((a) => a.slice(0, 11));
     const state = load(JSON.stringify(v));
-    assert.ok(state.agents.every((a) => a.intervals === null));
+    assert.ok(records(state).every((a) => a.intervals === null));
   });
 
   it('reads a version-1 file (before flapping records and history): its agents come back without them', () => {
@@ -94,7 +101,7 @@ describe('Saved state: round trip', () => {
     v.version = 1;
     v.agents = (v.agents as unknown[][]).map((a) => a.slice(0, 12));
     const state = load(JSON.stringify(v));
-    assert.ok(state.agents.every((a) => a.flaps === null && a.history === null));
+    assert.ok(records(state).every((a) => a.flaps === null && a.history === null));
     const after = new Registry({ addressRoot: ROOT });
     assert.ok(after.restore(state, T0 + 6.3).ok);
     assert.deepEqual(wire(after.table()), wire(network().table()));
@@ -128,8 +135,8 @@ describe('Saved state: round trip', () => {
     history.record('observatory.alive', { id: 'e-1', type: 'joined', at: T0, op_codes: { acq: 1, count: 3 } });
     history.record('observatory.alive', { id: null, type: 'restarted', at: T0 + 1, op_codes: { acq: 3, count: 3 } });
     const state = load(savedStateText(before.agents(), T0 + 6.2, ROOT, 5, { history }));
-    assert.deepEqual(state.agents.find((a) => a.address === 'observatory.alive')?.history, history.of('observatory.alive'));
-    assert.equal(state.agents.find((a) => a.address === 'observatory.gone')?.history, null);
+    assert.deepEqual(records(state).find((a) => a.address === 'observatory.alive')?.history, history.of('observatory.alive'));
+    assert.equal(records(state).find((a) => a.address === 'observatory.gone')?.history, null);
   });
 
   it("keeps an expired agent's last live codes, so it revives with them", () => {
@@ -171,6 +178,23 @@ describe('Saved state: the downtime counts', () => {
   });
 });
 
+/** A registry that refused a file is as a new one: the good file restores into it exactly as into a fresh registry. */
+function asFresh(registry: Registry, goodText: string): void {
+  assert.equal(registry.size, 0);
+  assert.equal(registry.expiredCount, 0);
+  assert.equal(registry.flappingCount, 0);
+  const fresh = new Registry({ addressRoot: ROOT });
+  assert.ok(fresh.restore(load(goodText), T0 + 7).ok);
+  const again = registry.restore(load(goodText), T0 + 7);
+  assert.ok(again.ok, again.ok ? '' : again.problem);
+  assert.deepEqual(wire(registry.table()), wire(fresh.table()));
+  assert.deepEqual(registry.counters, fresh.counters);
+  assert.equal(registry.expiredCount, fresh.expiredCount);
+  assert.equal(registry.flappingCount, fresh.flappingCount);
+  const changes = (r: Registry) => r.expire(T0 + 30).map((c) => [c.agent.address, c.expired, c.suspected]);
+  assert.deepEqual(changes(registry), changes(fresh));
+}
+
 describe('Saved state: a bad file', () => {
   const good = () => JSON.parse(save(network(), T0 + 6.2));
 
@@ -206,6 +230,22 @@ describe('Saved state: a bad file', () => {
     });
   }
 
+  it('undoes the agents restored before a bad record: field owners, flapping records and all', () => {
+    const before = new Registry({ addressRoot: ROOT, flapping: { limit: 1, window: 60 } });
+    beat(before, 'faker-1', T0);
+    beat(before, 'faker_1', T0); // its agent_operations fields collide with faker-1's
+    for (let i = 0; i < 3; i++) beat(before, 'flappy', T0 + i, { sessionId: `s${i}` });
+    beat(before, 'last', T0);
+    const good = savedStateText(before.agents(), T0 + 3, ROOT, 5, { flaps: before.flaps });
+    const v = JSON.parse(good);
+    v.agents[3][6] = { acq: 99 }; // the last record is bad
+    const registry = new Registry({ addressRoot: ROOT });
+    const result = registry.restore(load(JSON.stringify(v)), T0 + 4);
+    assert.ok(!result.ok && result.problem.startsWith('agent 3:'), JSON.stringify(result));
+    asFresh(registry, good);
+    assert.equal(registry.get('observatory.faker_1')?.collidesWith, 'observatory.faker-1');
+  });
+
   it('refuses to restore into a registry that already tracks agents', () => {
     const registry = network();
     const result = registry.restore(load(save(network(), T0 + 6.2)), T0 + 7);
@@ -236,8 +276,8 @@ describe('Saved state: a bad file', () => {
         const state = readSavedState(parsed, LIMITS);
         if (typeof state === 'string') return assert.equal(registry.size, 0);
         const result = registry.restore(state, T0 + 7);
-        if (result.ok) assert.equal(registry.size, state.agents.length);
-        else assert.equal(registry.size, 0);
+        if (result.ok) assert.equal(registry.size, state.records.length);
+        else asFresh(registry, text);
       }),
       { seed, numRuns: 500 },
     );
