@@ -6,7 +6,7 @@
 
 import { capacityFor, grown } from './grown.ts';
 
-const DOUBLES = 6; // firstSeen, lastTransition, lastInterval, meanInterval, jitter, listenedAt
+const DOUBLES = 7; // firstSeen, lastTransition, lastInterval, meanInterval, jitter, listenedAt, sessionNumber
 export const FIRST_SEEN = 0;
 export const LAST_TRANSITION = 1;
 export const LAST_INTERVAL = 2;
@@ -14,6 +14,14 @@ export const MEAN_INTERVAL = 3;
 export const JITTER = 4;
 /** The registry's listening clock when the agent was last heard (or given a grace): its silence counts from there. */
 export const LISTENED_AT = 5;
+/**
+ * The feed session_id as a number, when the number's own text is that id:
+ * OCS agents send `str(time.time())`, e.g. "1669925713.4082503", which
+ * JavaScript's shortest round-trip form writes back the same. Eight bytes
+ * instead of a string of about 48 and its pointer; NaN: the id is in
+ * `sessionTexts`, or there is none.
+ */
+export const SESSION_NUMBER = 6;
 
 /** Bits of `flags`: why an agent is suspect, and whether it flaps. */
 export const SUSPECT_LATE = 1;
@@ -36,8 +44,8 @@ export class AgentStore {
   readonly suspectSince: Map<number, number> = new Map();
   /** Why a flapping agent is flagged, e.g. "4 revivals, 1 restart in 600 s". */
   readonly flapReasons: Map<number, string> = new Map();
-  /** Feed session_id of each agent's process (the agent keeps only its hash). */
-  readonly sessionIds: (string | null)[] = [];
+  /** Feed session_ids that are not a number's own text (see SESSION_NUMBER); few or none in an OCS network. */
+  readonly sessionTexts: Map<number, string> = new Map();
   /** Live codes of agents with more than 13 ops (they do not fit one packed number). */
   readonly bigCodes: Map<number, readonly number[]> = new Map();
   /** The address owning an agent's agent_operations fields, when another does (collision). */
@@ -63,7 +71,25 @@ export class AgentStore {
     this.flapReasons.delete(index);
     this.bigCodes.delete(index);
     this.collidesWith.delete(index);
-    this.sessionIds[index] = null;
+    this.sessionTexts.delete(index);
+  }
+
+  /** Feed session_id of agent `index`'s process (the agent keeps only its hash), or null. */
+  sessionId(index: number): string | null {
+    const n = this.get(index, SESSION_NUMBER);
+    return n === n ? String(n) : (this.sessionTexts.get(index) ?? null);
+  }
+
+  setSessionId(index: number, sessionId: string | null): void {
+    const n = sessionId === null ? Number.NaN : Number(sessionId);
+    if (n === n && String(n) === sessionId) {
+      this.set(index, SESSION_NUMBER, n);
+      this.sessionTexts.delete(index);
+      return;
+    }
+    this.set(index, SESSION_NUMBER, Number.NaN);
+    if (sessionId === null) this.sessionTexts.delete(index);
+    else this.sessionTexts.set(index, sessionId);
   }
 
   /**
@@ -76,17 +102,11 @@ export class AgentStore {
     this.restarts[to] = this.restarts[from] as number;
     this.flags[to] = this.flags[from] as number;
     this.timeoutIds[to] = this.timeoutIds[from] as number;
-    for (const sparse of [this.suspectSince, this.flapReasons, this.bigCodes, this.collidesWith] as Map<number, unknown>[]) {
+    for (const sparse of [this.suspectSince, this.flapReasons, this.bigCodes, this.collidesWith, this.sessionTexts] as Map<number, unknown>[]) {
       const value = sparse.get(from);
       if (value !== undefined) sparse.set(to, value);
     }
-    this.sessionIds[to] = this.sessionIds[from] ?? null;
     this.clear(from);
-  }
-
-  /** The table holds `size` agents now: the cold list of session ids shrinks with it. */
-  truncate(size: number): void {
-    if (this.sessionIds.length > size) this.sessionIds.length = size;
   }
 
   get(index: number, slot: number): number {

@@ -16,8 +16,13 @@ export class DeadlineWheel {
   #next = new Int32Array(0);
   /** Unix seconds; an entry is due when `now > deadline` (strict, as Python). */
   #deadline = new Float64Array(0);
-  /** The bucket an entry sits in, or NaN when it is not in the wheel. */
-  #bucket = new Float64Array(0);
+  /**
+   * The slot an entry's list hangs from, or NIL when it is not in the wheel.
+   * The slot, not the bucket: a slot's list holds the entries of every
+   * revolution and a sweep checks each one's deadline, so the slot is all a
+   * move needs to know (two bytes an agent, not a double).
+   */
+  #slot = new Int16Array(0);
   readonly #perSecond: number;
   #size = 0;
   /** Buckets up to this one have been swept. */
@@ -40,35 +45,34 @@ export class DeadlineWheel {
 
   /** Insert entry `id` (0, 1, 2, …), or move it to its new deadline. */
   schedule(id: number, deadline: number): void {
-    if (id >= this.#bucket.length) this.#grow(id);
+    if (id >= this.#slot.length) this.#grow(id);
     this.#deadline[id] = deadline;
     let bucket = Math.floor(deadline * this.#perSecond);
     if (bucket <= this.#swept) bucket = this.#swept + 1; // clock went back: sweep it next time
-    const current = this.#bucket[id] as number;
-    if (current === bucket) return;
-    if (current === current) this.#unlink(id); // not NaN: it is in the wheel
-    this.#link(id, bucket);
+    const slot = bucket & (SLOTS - 1);
+    const current = this.#slot[id] as number;
+    if (current === slot) return;
+    if (current !== NIL) this.#unlink(id);
+    this.#link(id, slot);
   }
 
   /** Take entry `id` out of the wheel, if it is in. */
   remove(id: number): void {
-    const bucket = this.#bucket[id];
-    if (bucket !== undefined && bucket === bucket) this.#unlink(id);
+    if (id < this.#slot.length && this.#slot[id] !== NIL) this.#unlink(id);
   }
 
   /** Entry `from` is entry `to` from now on, at the same deadline (`to` must not be in the wheel). */
   move(from: number, to: number): void {
-    const bucket = this.#bucket[from];
-    if (bucket === undefined || bucket !== bucket) return;
-    if (to >= this.#bucket.length) this.#grow(to);
+    const slot = from < this.#slot.length ? this.#slot[from] as number : NIL;
+    if (slot === NIL) return;
+    if (to >= this.#slot.length) this.#grow(to);
     this.#deadline[to] = this.#deadline[from] as number;
     this.#unlink(from);
-    this.#link(to, bucket);
+    this.#link(to, slot);
   }
 
-  #link(id: number, bucket: number): void {
-    this.#bucket[id] = bucket;
-    const slot = bucket & (SLOTS - 1);
+  #link(id: number, slot: number): void {
+    this.#slot[id] = slot;
     const head = this.#heads[slot] as number;
     this.#prev[id] = NIL;
     this.#next[id] = head;
@@ -104,9 +108,9 @@ export class DeadlineWheel {
     const prev = this.#prev[id] as number;
     const next = this.#next[id] as number;
     if (prev !== NIL) this.#next[prev] = next;
-    else this.#heads[(this.#bucket[id] as number) & (SLOTS - 1)] = next;
+    else this.#heads[this.#slot[id] as number] = next;
     if (next !== NIL) this.#prev[next] = prev;
-    this.#bucket[id] = Number.NaN;
+    this.#slot[id] = NIL;
     this.#size--;
   }
 
@@ -115,6 +119,6 @@ export class DeadlineWheel {
     this.#prev = grown(this.#prev, length, NIL);
     this.#next = grown(this.#next, length, NIL);
     this.#deadline = grown(this.#deadline, length);
-    this.#bucket = grown(this.#bucket, length, Number.NaN);
+    this.#slot = grown(this.#slot, length, NIL);
   }
 }

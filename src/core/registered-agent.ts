@@ -66,7 +66,7 @@ export class RegisteredAgent implements EncodedAgent {
   }
   /** Feed session_id of the agent process; a new one means the agent restarted. */
   get sessionId(): string | null {
-    return this.#store.sessionIds[this.#index] ?? null;
+    return this.#store.sessionId(this.#index);
   }
   get hasSession(): boolean {
     return this.#session === this.#session;
@@ -244,7 +244,7 @@ export class RegisteredAgent implements EncodedAgent {
 
   #adopt(sessionId: string | null): void {
     this.#session = sessionId === null ? Number.NaN : fnv1a(sessionId);
-    this.#store.sessionIds[this.#index] = sessionId;
+    this.#store.setSessionId(this.#index, sessionId);
   }
 
   /** Counts and times read back from a saved state (the constructor set them for a fresh join). */

@@ -117,7 +117,7 @@ export class Registry implements RegistryView {
   readonly #classTimeouts = new Map<string, number>();
   readonly #limits: HeartbeatLimits;
   /** Agent numbers by address: the heartbeat's lookup (see address-index.ts). */
-  readonly #index = new AddressIndex();
+  readonly #index: AddressIndex;
   /** Agents by their index in the wheel and the store. */
   readonly #byIndex: RegisteredAgent[] = [];
   readonly #store = new AgentStore();
@@ -182,6 +182,8 @@ export class Registry implements RegistryView {
     this.#suspectFactor = 1 + this.suspectAfter;
     this.flaps = new FlapDetector(options.flapping ?? DEFAULT_FLAP_RULE);
     this.#limits = { ...DEFAULT_LIMITS, addressRoot: options.addressRoot, maxOps: options.maxOpsPerAgent ?? 1000 };
+    // Every agent's address is "{root}.{id}" (newAgentProblem): the index hashes and keeps only the id.
+    this.#index = new AddressIndex(1024, undefined, `${options.addressRoot}.`);
     this.#wheel = new DeadlineWheel(Math.max(...timeouts));
     const rejected = {} as Record<RejectionReason, number>;
     for (const reason of REJECTION_REASONS) rejected[reason] = 0;
@@ -571,7 +573,6 @@ export class Registry implements RegistryView {
       this.#store.clear(agent.index);
     }
     this.#byIndex.length = 0;
-    this.#store.truncate(0);
     this.#expiredCount = 0;
     this.counters.expired = before.expired;
     this.counters.fieldCollisions = before.fieldCollisions;
@@ -731,7 +732,6 @@ export class Registry implements RegistryView {
       this.#byIndex[i] = moved;
     }
     this.#byIndex.pop();
-    this.#store.truncate(last);
     agent.relocate(-1);
     this.#expiredCount--;
     this.counters.forgotten++;

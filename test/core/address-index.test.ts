@@ -55,6 +55,22 @@ describe('address index', () => {
     assert.equal(index.get('observatory.d\u00e9tecteu'), -1);
   });
 
+  it('with a prefix, hashes and keeps only the rest, and finds nothing without the prefix', () => {
+    const index = new AddressIndex(16, 0, 'observatory.');
+    const ids = ['a', 'agent-1', 'détecteur', '\u{1F52D}', ''];
+    ids.forEach((id, i) => index.add(`observatory.${id}`, i));
+    ids.forEach((id, i) => assert.equal(index.get(`observatory.${id}`), i));
+    for (const other of ['xbservatory.a', 'a', 'observatory', 'observatory.b', 'observatory.agent-', 'Observatory.a']) {
+      assert.equal(index.get(other), -1, JSON.stringify(other));
+    }
+    assert.throws(() => index.add('elsewhere.a', 9), RangeError);
+    assert.equal(index.delete('xbservatory.a'), false, 'an address without the prefix is not deleted in place of another');
+    assert.equal(index.renumber('xbservatory.a', 5), false);
+    assert.equal(index.get('observatory.a'), 0);
+    assert.equal(index.delete('observatory.a'), true);
+    assert.equal(index.get('observatory.a'), -1);
+  });
+
   it('property: agrees with a Map on any addresses', () => {
     const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
     console.log(`address index property: seed ${seed} (replay with FC_SEED=${seed})`);
@@ -62,8 +78,12 @@ describe('address index', () => {
       fc.property(
         fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 300 }),
         fc.array(fc.string({ maxLength: 12 })),
-        (added, probes) => {
-          const index = new AddressIndex(16);
+        fc.constantFrom('', 'obs.', 'é'),
+        (tails, probeTails, prefix) => {
+          const added = tails.map((t) => prefix + t);
+          // Probes with and without the prefix (a prefix cut short, or another root).
+          const probes = probeTails.flatMap((t) => [prefix + t, t, prefix.slice(1) + t]);
+          const index = new AddressIndex(16, undefined, prefix);
           const model = new Map<string, number>();
           added.forEach((a, i) => {
             index.add(a, i);

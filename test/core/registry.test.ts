@@ -437,3 +437,18 @@ describe('Registry: a full table under random joins, expiries and revivals (prop
     );
   });
 });
+
+describe('Registry: session ids kept as numbers when they are one', () => {
+  it('gives back every session_id exactly, numeric (str(time.time())) or not, and across a forget that moves an agent', () => {
+    const ids = ['1669925713.4082503', '1700000000.1', '1700000000.10', '1.50', '-0', '0x10', ' 1', '', 'NaN', 'Infinity', '1e21', 'abc', '1e+21', '007'];
+    const registry = new Registry({ addressRoot: ROOT, forgetAfter: 1 });
+    beat(registry, 'first', T0);
+    ids.forEach((sessionId, i) => beat(registry, `a${i}`, T0 + 5, { sessionId }));
+    ids.forEach((sessionId, i) => assert.equal(registry.get(`${ROOT}.a${i}`)?.sessionId, sessionId, JSON.stringify(sessionId)));
+    registry.expire(T0 + 6.5); // 'first' is forgotten; the last agent moves into its slot
+    ids.forEach((sessionId, i) => assert.equal(registry.get(`${ROOT}.a${i}`)?.sessionId, sessionId, `${JSON.stringify(sessionId)} after the move`));
+    // A restart is still told by the id, numeric ones included.
+    assert.equal(changed(beat(registry, 'a0', T0 + 7, { sessionId: '1669925713.4082504' })).restarted, true);
+    assert.equal(beat(registry, 'a1', T0 + 7, { sessionId: '1700000000.1' }), null, 'same id: no change');
+  });
+});
