@@ -46,6 +46,30 @@ export class PacedRepublish {
     return published;
   }
 
+  /**
+   * Publish at once the agents whose turn fell in the last `seconds` (walking
+   * back from the cursor; at least one, at most the whole table), skipping
+   * those `skip` says were published otherwise. A standby that takes over
+   * calls this: its turns kept coming while it could not publish, so the
+   * agents the old leader would have republished during the takeover are
+   * republished now, and the feed resumes the moment the new leader leads.
+   * Returns how many were published.
+   */
+  replay(seconds: number, now: number, skip: (agent: RegisteredAgent) => boolean = () => false): number {
+    const agents = this.#agents();
+    const n = agents.length;
+    if (n === 0) return 0;
+    const count = Math.min(n, Math.max(1, Math.ceil((n * Math.max(0, seconds)) / this.period)));
+    let published = 0;
+    for (let k = count; k >= 1; k--) {
+      const agent = agents[(((this.#cursor - k) % n) + n) % n] as RegisteredAgent;
+      if (skip(agent)) continue;
+      this.#publish(agent, now);
+      published++;
+    }
+    return published;
+  }
+
   /** Start afresh (a new `main` run). */
   reset(): void {
     this.#cursor = 0;

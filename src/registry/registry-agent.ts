@@ -9,6 +9,7 @@ import {
   type AgentChange,
   type LeadershipStatus,
   logText,
+  type RegisteredAgent,
   Registry,
   type RegistryOptions,
   type Rejection,
@@ -256,12 +257,14 @@ export class RegistryAgent {
     const session = this.#session;
     const leadership = this.leadership as Leadership;
     if (!session?.isOpen) return;
-    const heardUntil = this.#clock.now() - (leadership.timings.silenceMs + leadership.timings.candidacyMs) / 1000;
+    const silence = (leadership.timings.silenceMs + leadership.timings.candidacyMs) / 1000;
     const now = this.#clock.now();
-    for (const agent of this.registry.agents()) {
-      if (agent.lastTransition >= heardUntil) this.operationsFeed.publishAgent(agent, now);
-    }
-    // The paced republish kept its turn while standing by (publishing nothing): it carries on from there.
+    const heardUntil = now - silence;
+    const changed = (agent: RegisteredAgent) => agent.lastTransition >= heardUntil;
+    for (const agent of this.registry.agents()) if (changed(agent)) this.operationsFeed.publishAgent(agent, now);
+    // At once, not at the next turn: the agents whose republish fell in the silence (at least one), so the
+    // feed resumes the moment this registry leads. The paced republish then carries on from its cursor.
+    this.#republish.replay(silence, now, changed);
     this.agent.join(session, { invoke: 'last' }).then(() => {
       // Stood down while registering: take the registrations back.
       if (leadership.role !== 'leader') return this.agent.leave();

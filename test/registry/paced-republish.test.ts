@@ -64,6 +64,25 @@ describe('paced republish of agent_operations', () => {
     assert.equal(times[1]!.length, 4);
   });
 
+  it('replays at once the agents whose turn fell in the last seconds (a takeover), at least one, skipping those published otherwise', () => {
+    const { log, pacer } = setup(10, 2); // an agent every 0.2 s
+    pacer.tick(T0);
+    pacer.tick(T0 + 1.3); // agents 0-5 had their turn (published or not: a standby's turn passes all the same)
+    log.length = 0;
+    assert.equal(pacer.replay(0.9, T0 + 1.3), 5);
+    assert.deepEqual(log.map((e) => e.agent), [1, 2, 3, 4, 5], 'the turns of the last 0.9 s, oldest first');
+    log.length = 0;
+    assert.equal(pacer.replay(0.9, T0 + 1.3, (a) => (a as unknown as { i: number }).i % 2 === 1), 2);
+    assert.deepEqual(log.map((e) => e.agent), [2, 4]);
+    log.length = 0;
+    assert.equal(pacer.replay(0.01, T0 + 1.3), 1, 'at least one: the feed resumes at once');
+    assert.deepEqual(log.map((e) => e.agent), [5]);
+    assert.equal(pacer.replay(60, T0 + 1.3), 10, 'never more than the table');
+    pacer.tick(T0 + 1.5);
+    assert.equal(log.at(-1)!.agent, 6, 'the paced round carries on from its cursor');
+    assert.equal(setup(0, 2).pacer.replay(1, T0), 0);
+  });
+
   it('property: any table size, wait_time and tick: each agent every wait_time, no tick over its share', () => {
     const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
     console.log(`paced republish property: seed ${seed} (replay with FC_SEED=${seed})`);

@@ -1,9 +1,10 @@
 // Registries with --standby as real processes on one router (crossbar or the
 // simulator's endpoint), fake agents and an agent_operations subscriber in
 // this process, for the failover test and benchmark (issue 13). Watches:
-// each registry's role and agent_operations count (GET /api/status every
-// 25 ms), every agent_operations event (a 7 is a false expiry: the agents
-// never stop), and the longest gap in the feed.
+// each registry's role, leader-since and agent_operations count (GET
+// /api/status every 25 ms), every agent_operations event (a 7 is a false
+// expiry: the agents never stop; its arrival and its block's timestamp, for
+// the feed gap of a fault), and the longest gap in the feed.
 
 import process from 'node:process';
 import { FakeDataAgent } from '../../sim/agents/fake-data.ts';
@@ -23,6 +24,8 @@ export class RegistryProcess {
   readonly name: string;
   url = '';
   role = 'starting';
+  /** When it took its current role, on its own clock (Unix seconds; the machine's wall clock). */
+  since = Number.NaN;
   published = 0;
   stopped = false;
   proxy: LinkProxy | null = null;
@@ -62,6 +65,7 @@ export class RegistryProcess {
     try {
       const s = await (await fetch(`${this.url}/api/status`, { signal: AbortSignal.timeout(300) })).json();
       this.role = s.leadership.role;
+      this.since = s.leadership.since;
       this.published = s.agent_operations_published;
     } catch {
       // stopped, or busy: keep the last reading
@@ -88,6 +92,8 @@ export class StandbyCluster {
   readonly #agents: FakeDataAgent[] = [];
   #polling: ReturnType<typeof setInterval> | null = null;
   #lastEvent = Number.NaN;
+  /** Every agent_operations event: when it arrived here and its block's timestamp (both Unix seconds, wall clock). */
+  readonly #arrivals: { at: number; stamp: number }[] = [];
   #count = 0;
   /** agent_operations events with code 7 (every agent beats throughout). */
   falseExpiries = 0;
@@ -111,8 +117,11 @@ export class StandbyCluster {
       if (this.#lastEvent === this.#lastEvent) this.longestGap = Math.max(this.longestGap, now - this.#lastEvent);
       this.#lastEvent = now;
       this.events++;
-      const fields = (args[0] as [Record<string, { data: Record<string, number[]> }>])[0];
-      for (const block of Object.values(fields)) for (const values of Object.values(block.data)) if (values[0] === 7) this.falseExpiries++;
+      const fields = (args[0] as [Record<string, { data: Record<string, number[]>; timestamps: number[] }>])[0];
+      for (const block of Object.values(fields)) {
+        this.#arrivals.push({ at: Date.now() / 1000, stamp: block.timestamps[0] as number });
+        for (const values of Object.values(block.data)) if (values[0] === 7) this.falseExpiries++;
+      }
     });
     for (let i = 1; i <= agents; i++) {
       const fake = new FakeDataAgent({ address: `observatory.agent${i}`, clock: systemClock });
@@ -137,6 +146,25 @@ export class StandbyCluster {
     this.registries.push(registry);
     await registry.ready();
     return registry;
+  }
+
+  /** The moment of a fault (call just before it), on the wall clock the registries stamp their events with. */
+  fault(): number {
+    return Date.now() / 1000;
+  }
+
+  /**
+   * The feed's gap across a fault at `faultAt` that `leader` took over from:
+   * from the fault to the arrival here of the first event `leader` published
+   * as leader (stamped at or after its leader-since; the old leader's, stamped
+   * before the fault, or dropped with a cut link, do not count). NaN if none came.
+   * Counted from the fault, not from the old leader's last event: before the
+   * fault the feed has its usual spacing (--wait-time over the agents), with
+   * or without a standby; what a failover adds is the silence after it.
+   */
+  feedGap(faultAt: number, leader: RegistryProcess): number {
+    const first = this.#arrivals.find((e) => e.at >= faultAt && e.stamp >= leader.since - 0.001);
+    return first === undefined ? Number.NaN : first.at - faultAt;
   }
 
   /** Each registry's leadership, stall, router and expiry lines: what to read when an assertion fails. */
