@@ -4,7 +4,10 @@
 //   npx bun bench/state.bench.ts     (also: npx node / npx deno run -A)
 //   options: --agents 10000,100000  --rounds 5
 //
-// For each size: a registry of N agents (4 ops each, as FakeDataAgent); then
+// For each size: a registry of N agents (4 ops each, as FakeDataAgent), each
+// with its "joined" transition in the history (which keeps 10,000 agents at
+// most, as the Registry Agent's does), so the file is format 2 as written in
+// service; then
 // `rounds` saves through the StateKeeper and the runtime's atomic write into
 // a temporary directory, while a 1 ms timer measures how late the event loop
 // runs (the longest stall is what heartbeat ingest would wait); then a fresh
@@ -15,7 +18,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { readSavedState, Registry } from '../src/core/index.ts';
+import { readSavedState, Registry, TransitionHistory } from '../src/core/index.ts';
 import { RegistryAgent } from '../src/registry/registry-agent.ts';
 import { StateKeeper } from '../src/registry/state-keeper.ts';
 import { readStateFile, writeFileAtomic } from '../src/runtime/state-file.ts';
@@ -32,11 +35,12 @@ const rounds = Number(option('rounds', '5'));
 const g = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
 const runtime = g.Bun ? `bun ${g.Bun.version}` : g.Deno ? `deno ${g.Deno.version.deno}` : `node ${process.versions.node}`;
 
-function fill(registry: Registry, n: number, now: number): void {
+function fill(registry: Registry, n: number, now: number, history?: TransitionHistory): void {
   for (let i = 0; i < n; i++) {
     const address = `observatory.agent${i}`;
     const feed = { agent_address: address, agent_class: 'FakeDataAgent', session_id: `${now}.${i}` };
-    registry.ingest(`${address}.feeds.heartbeat`, [[{ acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 }, feed]], now);
+    const change = registry.ingest(`${address}.feeds.heartbeat`, [[{ acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 }, feed]], now);
+    if (change?.kind === 'changed' && change.joined) history?.record(address, { id: `e-${i + 1}`, type: 'joined', at: now, op_codes: change.agent.op_codes });
   }
 }
 
@@ -62,8 +66,9 @@ for (const n of sizes) {
   const path = join(dir, 'state.json');
   const now = Date.now() / 1000;
   const registry = new Registry({ addressRoot: 'observatory', maxAgents: Math.max(100_000, n) });
-  fill(registry, n, now);
-  const keeper = new StateKeeper({ registry, clock: systemClock, write: (pieces) => writeFileAtomic(path, pieces) });
+  const history = new TransitionHistory();
+  fill(registry, n, now, history);
+  const keeper = new StateKeeper({ registry, history, clock: systemClock, write: (pieces) => writeFileAtomic(path, pieces) });
   const baseline = await worstStall(() => new Promise((resolve) => setTimeout(resolve, 300)));
   const saves: number[] = [];
   const builds: number[] = [];
@@ -86,7 +91,7 @@ for (const n of sizes) {
     const state = readSavedState(JSON.parse(read.text), { addressRoot: 'observatory', maxAgents: n, maxNameLength: 255 });
     if (typeof state === 'string') throw new Error(state);
     const restored = agent.restore(state);
-    if (!restored.ok || agent.registry.size !== n) throw new Error('restore failed');
+    if (!restored.ok || agent.registry.size !== n || agent.history.agents !== Math.min(n, history.maxAgents)) throw new Error('restore failed');
     starts.push(performance.now() - began);
   }
   rmSync(dir, { recursive: true, force: true });
