@@ -150,7 +150,7 @@ function startSwarm(i: number, agents: number, options: Options, router: RouterU
     join(ROOT, 'bin/ocs-sim.ts'),
     'swarm',
     '--url',
-    router.wsUrl,
+    router.wsUrls[i % router.wsUrls.length] ?? router.wsUrl,
     '--registry',
     'observatory.registry',
     '--agents',
@@ -231,14 +231,16 @@ interface SizeResult {
 }
 
 async function measure(options: Options, n: number): Promise<SizeResult> {
-  const router = await startRouter(options.router, options.proxies);
+  const k = options.swarms ?? Math.max(1, Math.ceil(n / AGENTS_PER_SWARM));
+  // The simulator's proxies also listen on one more loopback address per swarm: one
+  // address pair has only ~28k ephemeral ports, fewer than the agents of a big run.
+  const router = await startRouter(options.router, options.proxies, options.router === 'sim' && options.proxies > 0 ? k : 1);
   const site = writeSite(Number(new URL(router.httpUrl).port), [{ id: 'registry', agentClass: 'RegistryAgent' }]);
   const work = mkdtempSync(join(tmpdir(), 'net-bench-'));
   let registry: Registry | null = null;
   const swarms: SwarmProcess[] = [];
   try {
     registry = await startRegistry(options.kind, router, site.dir, n, options.registrySerializer);
-    const k = options.swarms ?? Math.max(1, Math.ceil(n / AGENTS_PER_SWARM));
     for (let i = 0; i < k; i++) {
       const share = Math.floor(n / k) + (i < n % k ? 1 : 0);
       swarms.push(startSwarm(i, share, options, router, work));

@@ -15,6 +15,8 @@ export interface RouterUnderTest {
   readonly name: string;
   /** Where agents and the registry connect. */
   readonly wsUrl: string;
+  /** The same, on each address it listens on (swarm i takes the i-th, round). */
+  readonly wsUrls: readonly string[];
   /** http://host:port of the HTTP bridge (/call) and /info. */
   readonly httpUrl: string;
   /** The processes doing the routing, by part: 'router' (the worker holding the realm) and 'proxy' (crossbar's proxy workers). */
@@ -22,12 +24,14 @@ export interface RouterUnderTest {
   close(): Promise<void>;
 }
 
-export async function startRouter(kind: string, proxies: number): Promise<RouterUnderTest> {
-  if (kind === 'sim') return await startSimRouter(proxies);
+/** `addresses`: loopback addresses to serve on (127.0.0.1 up), simulator with proxies only. */
+export async function startRouter(kind: string, proxies: number, addresses = 1): Promise<RouterUnderTest> {
+  if (kind === 'sim') return await startSimRouter(proxies, addresses);
   const crossbar = await startCrossbar({ proxies });
   return {
     name: proxies > 0 ? `crossbar 26.10.1, 1 router worker + ${proxies} proxy workers` : 'crossbar 26.10.1, 1 router worker',
     wsUrl: crossbar.wsUrl,
+    wsUrls: [crossbar.wsUrl],
     httpUrl: crossbar.httpUrl,
     parts() {
       const pids = tree(crossbar.pid()!);
@@ -41,9 +45,10 @@ export async function startRouter(kind: string, proxies: number): Promise<Router
 }
 
 /** `ocs-sim router` on Bun; with proxies, `--proxies N` (N proxy processes in front of the router process). */
-async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
+async function startSimRouter(proxies: number, addresses: number): Promise<RouterUnderTest> {
   const port = await freePort();
-  const extra = proxies > 0 ? ['--proxies', String(proxies)] : [];
+  const hosts = Array.from({ length: addresses }, (_, i) => `127.0.0.${i + 1}`);
+  const extra = proxies > 0 ? ['--proxies', String(proxies), ...(addresses > 1 ? ['--extra-hosts', hosts.slice(1).join(',')] : [])] : [];
   const child: ChildProcess = spawn(BUN, [...profileFlags(), join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port), ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +72,7 @@ async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
   return {
     name: proxies > 0 ? `ocs-sim router (Bun), 1 router process + ${proxies} proxy processes` : 'ocs-sim router (Bun)',
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrls: hosts.map((host) => `ws://${host}:${port}/ws`),
     httpUrl,
     parts() {
       const pids = tree(child.pid!);
@@ -81,8 +87,7 @@ async function startSimRouter(proxies: number): Promise<RouterUnderTest> {
       await exited;
       clearTimeout(hard);
       // How well the proxy links batched (the router prints it on its way out).
-      const links = /proxy links carried.*$/m.exec(text);
-      if (links) console.log(`  router: ${links[0]}`);
+      for (const line of text.split('\n')) if (/proxy links carried|\[proxy \d+\]|proxy \d+ \(pid/.test(line)) console.log(`  router: ${line}`);
     },
   };
 }

@@ -16,6 +16,8 @@ export interface RouterArgs {
   maxSendBufferBytes: number | undefined;
   /** Spread over this many proxy processes (0: one process). */
   proxies: number;
+  /** With proxies: more addresses to listen on, same port. */
+  extraHosts: string[];
   help: boolean;
 }
 
@@ -30,6 +32,7 @@ const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'control-port': { type: 'string' },
   'max-send-buffer-bytes': { type: 'string' },
   proxies: { type: 'string' },
+  'extra-hosts': { type: 'string' },
 };
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
@@ -55,8 +58,10 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     controlPort: controlPort === undefined ? undefined : integer('--control-port', controlPort, 0, 65535),
     maxSendBufferBytes: sendBuffer === undefined ? undefined : integer('--max-send-buffer-bytes', sendBuffer, 1024, 2 ** 31),
     proxies: proxies === undefined ? 0 : integer('--proxies', proxies, 0, 64),
+    extraHosts: text('--extra-hosts')?.split(',').map((h) => h.trim()).filter((h) => h !== '') ?? [],
     help: flags.has('--help'),
   };
+  if (args.extraHosts.length > 0 && args.proxies === 0) throw new UsageError('--extra-hosts needs --proxies');
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
     throw new UsageError('--path and --realm apply only without --config (the config names its paths and realms)');
   }
@@ -92,6 +97,10 @@ Options:
                             link each to this process, which keeps the realms
                             (default 0: one process; one process can hold about as
                             many connections as its open-files limit)
+  --extra-hosts LIST        with --proxies: also listen on these addresses, same port
+                            (e.g. 127.0.0.2,127.0.0.3: one client host reaches one
+                            address and port with at most ~28k connections, its
+                            ephemeral ports)
   -h, --help                show this help
 
 Stops cleanly on SIGINT or SIGTERM.`;

@@ -45,13 +45,14 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
     maxSendBufferBytes: args.maxSendBufferBytes,
   };
   let cluster: SimCluster | undefined;
-  if (args.proxies > 0) cluster = await startCluster({ ...endpointOptions, proxies: args.proxies, log: io.err });
+  if (args.proxies > 0) cluster = await startCluster({ ...endpointOptions, proxies: args.proxies, extraHosts: args.extraHosts, log: io.err });
   const endpoint = cluster?.endpoint ?? await startEndpoint(endpointOptions);
   const served = cluster ?? endpoint;
   io.out(`ocs-sim router listening on ${served.url} (realms: ${endpoint.router.realmNames.join(', ')})`);
   for (const path of served.paths) io.out(`  ${path.type.padEnd(9)} ${path.url}${'role' in path ? `  (role ${path.role})` : ''}`);
   if (cluster) {
     io.out(`  proxies   ${cluster.proxies.map((p) => p.pid).join(', ')}  (pids; the router process serves ${endpoint.url} and links at ${cluster.link.url})`);
+    if (args.extraHosts.length > 0) io.out(`  also on   ${args.extraHosts.map((h) => `${h}:${cluster!.port}`).join(', ')}`);
   }
   let control: ControlServer | undefined;
   if (args.controlPort !== undefined) {

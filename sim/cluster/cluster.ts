@@ -14,6 +14,12 @@ import { spawnOcsSim } from './spawn.ts';
 
 export interface ClusterOptions extends EndpointOptions {
   proxies: number;
+  /**
+   * More addresses the proxies also listen on, on the same port. A test rig on
+   * one host needs them past ~28k connections: each (client address, server
+   * address, port) has only the ephemeral ports (32768-60999 here) to give.
+   */
+  extraHosts?: readonly string[];
   /** Lines from the proxies (their stderr) and about them (one exited). */
   log?: (line: string) => void;
 }
@@ -62,7 +68,7 @@ export async function startCluster(options: ClusterOptions): Promise<SimCluster>
       '--backend',
       endpoint.url,
       '--host',
-      host,
+      [host, ...(options.extraHosts ?? [])].join(','),
       '--port',
       String(port),
       '--paths',

@@ -37,17 +37,22 @@ export async function proxyCommand(argv: readonly string[], io: CommandIo): Prom
   const proxy = await startProxy({
     linkUrl: need('--link'),
     backendUrl: need('--backend'),
-    host: typeof flags.get('--host') === 'string' ? flags.get('--host') as string : '127.0.0.1',
+    hosts: typeof flags.get('--host') === 'string' ? (flags.get('--host') as string).split(',') : ['127.0.0.1'],
     port: count('--port') ?? 0,
     paths: need('--paths').split(','),
     maxMessageBytes: count('--max-message-bytes'),
     maxSendBufferBytes: count('--max-send-buffer-bytes'),
     onLinkLost: (reason) => lost(reason),
+    log: io.err,
   });
   io.out(`${PROXY_READY}${proxy.port}`);
   const signal = new Promise<string>((resolve) => io.onShutdown(resolve));
   const outcome = await Promise.race([signal.then((s) => ({ signal: s })), linkLost.then((reason) => ({ reason }))]);
   await proxy.close();
+  const { socketErrors, backpressureCloses } = proxy.stats;
+  if (socketErrors + backpressureCloses > 0) {
+    io.err(`ocs-sim proxy: ${socketErrors} connection(s) closed for breaking the rules, ${backpressureCloses} for not reading`);
+  }
   if ('reason' in outcome) {
     io.err(`ocs-sim proxy: the router is gone (${outcome.reason}); ${proxy.stats.connectionsOpened} connection(s) served`);
     return 1;

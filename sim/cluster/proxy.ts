@@ -7,7 +7,7 @@
 
 import process from 'node:process';
 import { Hono } from 'hono';
-import { type RunningServer, serve, type ServerSocket } from '../../src/runtime/serve.ts';
+import { type RunningServer, serve, type ServerSocket, type WebSocketRoute } from '../../src/runtime/serve.ts';
 import { chooseSerializer } from '../../src/wamp/serializers/index.ts';
 import { LINK_PROTOCOL, type LinkRecords, LinkWriter, readBatch } from './link-codec.ts';
 
@@ -16,7 +16,8 @@ export interface ProxyOptions {
   linkUrl: string;
   /** http://host:port of the router process's own endpoint (HTTP requests go there). */
   backendUrl: string;
-  host: string;
+  /** Addresses to listen on, all on the same port (e.g. several loopback addresses, see ClusterOptions.extraHosts). */
+  hosts: readonly string[];
   port: number;
   /** The WebSocket paths to accept (the endpoint's). */
   paths: readonly string[];
@@ -24,6 +25,8 @@ export interface ProxyOptions {
   maxSendBufferBytes?: number;
   /** Share the port with the other proxies (default true). */
   reusePort?: boolean;
+  /** The first of each kind of trouble with clients (later ones are counted in stats). */
+  log?: (line: string) => void;
   /** The link to the router dropped (the proxy has closed its clients). */
   onLinkLost?: (reason: string) => void;
 }
@@ -75,48 +78,63 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (!closing) options.onLinkLost?.(`link closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`);
   };
 
-  const server: RunningServer = await serve(forwardingApp(options.backendUrl), {
-    port: options.port,
-    hostname: options.host,
-    reusePort: options.reusePort ?? true,
-    websocket: {
-      paths: options.paths,
-      maxMessageBytes: options.maxMessageBytes,
-      maxSendBufferBytes: options.maxSendBufferBytes,
-      selectProtocol(offered) {
-        const serializer = chooseSerializer(offered);
-        if (!serializer) stats.refusedUpgrades++;
-        return serializer?.protocol ?? null;
-      },
-      open(socket, request) {
-        const id = nextId++;
-        clients.set(id, socket);
-        stats.connectionsOpened++;
-        stats.connectionsOpen++;
-        writer.open(id, socket.protocol, new URL(request.url).pathname);
-        return {
-          message: (data) => writer.frame(id, data),
-          close(code, reason) {
-            if (!clients.delete(id)) return;
-            stats.connectionsOpen--;
-            writer.close(id, code, reason);
-          },
-        };
-      },
-      onSocketError: () => void stats.socketErrors++,
-      onBackpressure: () => void stats.backpressureCloses++,
+  const route: WebSocketRoute = {
+    paths: options.paths,
+    maxMessageBytes: options.maxMessageBytes,
+    maxSendBufferBytes: options.maxSendBufferBytes,
+    selectProtocol(offered) {
+      const serializer = chooseSerializer(offered);
+      if (!serializer) stats.refusedUpgrades++;
+      return serializer?.protocol ?? null;
     },
-  });
+    open(socket, request) {
+      const id = nextId++;
+      clients.set(id, socket);
+      stats.connectionsOpened++;
+      stats.connectionsOpen++;
+      writer.open(id, socket.protocol, new URL(request.url).pathname);
+      return {
+        message: (data) => writer.frame(id, data),
+        close(code, reason) {
+          if (!clients.delete(id)) return;
+          stats.connectionsOpen--;
+          writer.close(id, code, reason);
+        },
+      };
+    },
+    onSocketError: (error) => {
+      if (stats.socketErrors++ === 0) {
+        options.log?.(`ocs-sim proxy: a connection broke the rules and was closed (${(error as Error).message}); more are only counted`);
+      }
+    },
+    onBackpressure: (reason) => {
+      if (stats.backpressureCloses++ === 0) options.log?.(`ocs-sim proxy: a client that did not read was closed (${reason}); more are only counted`);
+    },
+  };
+
+  const app = forwardingApp(options.backendUrl);
+  const servers: RunningServer[] = [];
+  try {
+    // The first address picks the port when asked for any (0); the others take the same.
+    for (const host of options.hosts) {
+      const port = servers[0]?.port ?? options.port;
+      servers.push(await serve(app, { port, hostname: host, reusePort: options.reusePort ?? true, websocket: route }));
+    }
+  } catch (error) {
+    for (const server of servers) await server.close();
+    link.close();
+    throw error;
+  }
 
   return {
-    port: server.port,
+    port: servers[0]!.port,
     stats,
     async close() {
       closing = true;
       writer.flush();
       link.close(1000, 'proxy closing');
       closeClients(1001, 'proxy closing');
-      await server.close();
+      for (const server of servers) await server.close();
     },
   };
 }

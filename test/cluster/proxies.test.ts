@@ -40,7 +40,7 @@ async function registerRaw(url: string, procedure: string, protocol = 'wamp.2.ms
 describe('router spread over proxy processes', () => {
   let cluster: SimCluster;
   before(async () => {
-    cluster = await startCluster({ port: 0, proxies: 2, maxMessageBytes: 64 * 1024 });
+    cluster = await startCluster({ port: 0, proxies: 2, maxMessageBytes: 64 * 1024, extraHosts: ['127.0.0.2'] });
   });
   after(async () => {
     await cluster.close();
@@ -64,6 +64,17 @@ describe('router spread over proxy processes', () => {
     assert.equal(response.status, 200);
     assert.deepEqual(((await response.json()) as { args: unknown[] }).args, ['ok']);
     await raw.close();
+  });
+
+  it('listens on the extra address too, same port, same router', async () => {
+    const observer = await cluster.endpoint.router.connect('test_realm');
+    let joined: () => void = () => {};
+    const seen = new Promise<void>((resolve) => (joined = resolve));
+    await observer.subscribe('wamp.session.on_join', () => joined());
+    const peer = await joinJson(`ws://127.0.0.2:${cluster.port}/ws`);
+    await seen;
+    await peer.leave();
+    await observer.leave();
   });
 
   it('carries every serializer both ways, pub/sub with details.topic', async () => {
