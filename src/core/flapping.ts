@@ -25,6 +25,13 @@ export class FlapDetector {
   /** Agent index -> its recent transitions, oldest first. */
   readonly #recent = new Map<number, Flap[]>();
   readonly #flapping = new Set<number>();
+  /**
+   * Over the flagged agents, the smallest time of the transition that keeps
+   * each flagged (its (limit/2 + 1)-th most recent): until that one leaves the
+   * window nobody can settle, so the sweep's call costs nothing. A hint that
+   * may be early (then one scan puts it right), never late.
+   */
+  #settleHint = Number.POSITIVE_INFINITY;
 
   constructor(rule: FlapRule = DEFAULT_FLAP_RULE) {
     if (!(Number.isInteger(rule.limit) && rule.limit >= 1)) throw new RangeError(`Flapping limit must be a positive integer, got ${rule.limit}`);
@@ -44,8 +51,13 @@ export class FlapDetector {
     recent.push({ at: now, kind });
     if (recent.length > this.rule.limit + 1) recent.shift();
     const inWindow = this.#inWindow(recent, now);
-    if (this.#flapping.has(index) || inWindow.length <= this.rule.limit) return null;
+    if (this.#flapping.has(index)) {
+      this.#hint(recent);
+      return null;
+    }
+    if (inWindow.length <= this.rule.limit) return null;
     this.#flapping.add(index);
+    this.#hint(recent);
     return reason(inWindow, this.rule.window);
   }
 
@@ -58,7 +70,9 @@ export class FlapDetector {
   /** Put back agent `index`'s record from the state file: the newest `limit`+1 transitions, and the flag. */
   restore(index: number, recent: readonly Flap[], flagged: boolean): void {
     if (recent.length > 0) this.#recent.set(index, recent.slice(-(this.rule.limit + 1)));
-    if (flagged) this.#flapping.add(index);
+    if (!flagged) return;
+    this.#flapping.add(index);
+    this.#hint(this.#recent.get(index) ?? []);
   }
 
   /** Agent `index` was forgotten: its slot will be another agent's. */
@@ -77,21 +91,37 @@ export class FlapDetector {
   }
 
   /** Agents that stopped flapping by `now` (each reported once). */
-  settle(now: number): number[] {
+  settle(now: number): readonly number[] {
+    // The same test as #inWindow's on the hint: if it is still in the window, so is every flagged agent's keeping transition.
+    if (this.#flapping.size === 0 || !(now - this.#settleHint > this.rule.window)) return NONE;
     const settled: number[] = [];
+    this.#settleHint = Number.POSITIVE_INFINITY;
     for (const index of this.#flapping) {
       const recent = this.#recent.get(index) ?? [];
-      if (this.#inWindow(recent, now).length > Math.floor(this.rule.limit / 2)) continue;
+      if (this.#inWindow(recent, now).length > Math.floor(this.rule.limit / 2)) {
+        this.#hint(recent);
+        continue;
+      }
       this.#flapping.delete(index);
       settled.push(index);
     }
     return settled;
   }
 
+  /** A flagged agent's record: lower the hint to the time of its transition that keeps it flagged. */
+  #hint(recent: readonly Flap[]): void {
+    const keep = Math.floor(this.rule.limit / 2); // it settles with at most this many left in the window
+    const times = recent.map((f) => f.at).sort((a, b) => b - a);
+    const at = times.length > keep ? times[keep] as number : Number.NEGATIVE_INFINITY;
+    if (at < this.#settleHint) this.#settleHint = at;
+  }
+
   #inWindow(recent: readonly Flap[], now: number): Flap[] {
     return recent.filter((f) => now - f.at <= this.rule.window);
   }
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 function reason(flaps: readonly Flap[], window: number): string {
   const revivals = flaps.filter((f) => f.kind === 'revival').length;

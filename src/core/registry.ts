@@ -436,9 +436,17 @@ export class Registry implements RegistryView {
    * always the agent expired longest (to the millisecond, not to the bucket).
    */
   #sortExpiredFrom(from: number): void {
+    // Insertion sort: the entries come nearly in order (bucket by bucket), so this is one pass that seldom moves one.
     const order = this.#expiredOrder;
-    const fresh = order.slice(from).sort((a, b) => a.at - b.at);
-    for (let i = 0; i < fresh.length; i++) order[from + i] = fresh[i] as { agent: RegisteredAgent; at: number };
+    for (let i = from + 1; i < order.length; i++) {
+      const entry = order[i] as { agent: RegisteredAgent; at: number };
+      let j = i - 1;
+      while (j >= from && (order[j] as { at: number }).at > entry.at) {
+        order[j + 1] = order[j] as { agent: RegisteredAgent; at: number };
+        j--;
+      }
+      order[j + 1] = entry;
+    }
   }
 
   /**
