@@ -8,6 +8,7 @@ import { fieldNameProblem } from '../core/field-name.ts';
 import { Block, type EncodedBlock } from './block.ts';
 import { PyError } from './errors.ts';
 import { isPyDict, pyClassRepr, pyRepr, pyTypeName } from './py-repr.ts';
+import { markImmutableArgs } from '../wamp/serializers/json.ts';
 
 /** The 7 keys, in Python's order. */
 export interface FeedEncoded {
@@ -52,6 +53,11 @@ export class Feed {
   /** Blocks holding samples since the last flush (so a flush is O(dirty), not O(all), Q10). */
   #dirty: Block[] = [];
   #bufferStart: number | null = null;
+  /** The encoded feed holds nothing of the caller's (agg_params): args holding it may be marked immutable. */
+  readonly #encodedFixed: boolean;
+  /** A plain feed's last message and the args published for it. */
+  #lastMessage: unknown = undefined;
+  #lastArgs: unknown[] | null = null;
 
   constructor(publisher: FeedPublisher, clock: Clock, identity: FeedIdentity, feedName: string, options: FeedOptions = {}) {
     this.#publisher = publisher;
@@ -70,6 +76,8 @@ export class Feed {
       session_id: identity.sessionId,
       agent_class: identity.agentClass,
     };
+    // Its JSON may be kept with a message's only if the caller's agg_params cannot change under it.
+    this.#encodedFixed = options.aggParams === undefined;
   }
 
   encoded(): FeedEncoded {
@@ -84,7 +92,14 @@ export class Feed {
    */
   publish(message: unknown): void {
     if (!this.record) {
-      this.#publisher.publish(this.address, [[message, this.#encoded]]);
+      // The same message again, e.g. a heartbeat whose op codes did not change: the same args. When the message
+      // cannot change (frozen, nothing but plain values in it) the serializer keeps their JSON text (markImmutableArgs).
+      if (message !== this.#lastMessage || this.#lastArgs === null) {
+        this.#lastMessage = message;
+        this.#lastArgs = [[message, this.#encoded]];
+        if (this.#encodedFixed && isImmutableRecord(message)) markImmutableArgs(this.#lastArgs);
+      }
+      this.#publisher.publish(this.address, this.#lastArgs);
       return;
     }
     const now = this.#clock.now();
@@ -141,6 +156,16 @@ export class Feed {
   get bufferedBlocks(): number {
     return this.#dirty.length;
   }
+}
+
+/** A frozen object holding only primitive values: it can never change (an agent's heartbeat op codes). */
+function isImmutableRecord(message: unknown): boolean {
+  if (typeof message !== 'object' || message === null || !Object.isFrozen(message)) return false;
+  for (const key in message) {
+    const value = (message as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null) return false;
+  }
+  return true;
 }
 
 function asMessage(message: unknown): Record<string, unknown> {

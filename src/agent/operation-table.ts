@@ -34,6 +34,9 @@ export class OperationTable {
   readonly #onMessage: ((session: OpSession, text: string) => void) | undefined;
   /** Agent-wide session id counter (Python next_session_id). */
   #nextSessionId = 0;
+  /** What opCodes() returned last, and over how many ops. */
+  #lastCodes: Readonly<Record<string, number>> | null = null;
+  #lastCount = 0;
 
   constructor(options: OperationTableOptions) {
     this.#clock = options.clock;
@@ -62,11 +65,28 @@ export class OperationTable {
     return this.#ops.size;
   }
 
-  /** The heartbeat message: `{op_name: op_code}` in registration order, 1 if never run. */
-  opCodes(): Record<string, number> {
+  /**
+   * The heartbeat message: `{op_name: op_code}` in registration order, 1 if
+   * never run. Frozen, and the same object as last time while no code
+   * changed, so that a heartbeat's encoding can be reused (Feed).
+   */
+  opCodes(): Readonly<Record<string, number>> {
+    const last = this.#lastCodes;
+    if (last !== null && this.#lastCount === this.#ops.size) {
+      let same = true;
+      for (const op of this.#ops.values()) {
+        if (last[op.name] !== (op.session ? op.session.opCode : OpCode.NONE)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return last;
+    }
     const codes: Record<string, number> = {};
     for (const op of this.#ops.values()) codes[op.name] = op.session ? op.session.opCode : OpCode.NONE;
-    return codes;
+    this.#lastCodes = Object.freeze(codes);
+    this.#lastCount = this.#ops.size;
+    return this.#lastCodes;
   }
 
   /** Python `op_name in self.tasks`: unhashable names (lists, dicts) raise TypeError. */

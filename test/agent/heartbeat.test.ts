@@ -50,6 +50,26 @@ describe('agent join and heartbeat (§2.4, §2.13)', () => {
     assert.equal(wamp.procedures.size, 0);
   });
 
+  it('publishes the same frozen args while no op code changes, and new ones when one does', async () => {
+    const { agent, clock, ops } = makeTestAgent();
+    const wamp = new RecordingSession(clock);
+    await agent.join(wamp);
+    await advance(clock, 2000);
+    const beats = wamp.published.filter((p) => p.topic === TOPIC).map((p) => p.args);
+    assert.equal(beats.length, 3);
+    assert.equal(beats[1], beats[0]);
+    assert.equal(beats[2], beats[0]);
+    const codes = (beats[0] as [[Record<string, number>]])[0][0];
+    assert.ok(Object.isFrozen(codes));
+    ops(['start', 'main', {}]);
+    await advance(clock, 1000);
+    const after = wamp.published.filter((p) => p.topic === TOPIC).at(-1)!.args as [[Record<string, number>]];
+    assert.notEqual(after, beats[0]);
+    assert.equal(after[0][0]['main'], 3);
+    assert.equal(codes['main'], 1, 'the earlier heartbeat keeps its codes');
+    await agent.leave();
+  });
+
   it('shows live op codes and stops while heartbeatOn is false', async () => {
     const { agent, clock, ops } = makeTestAgent();
     const wamp = new RecordingSession(clock);

@@ -3,6 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cbor, json, jsonBatched, msgpack, type WampSerializer } from '../../src/wamp/serializers/index.ts';
+import { decodePythonJson, encodePythonJson, markImmutableArgs } from '../../src/wamp/serializers/json.ts';
+import fc from 'fast-check';
 import { withInvalidUtf8 as spoil } from '../support/spoiled.ts';
 
 describe('JSON as Python writes it', () => {
@@ -56,4 +58,37 @@ describe('msgpack and CBOR strings must be valid UTF-8 (crossbar refuses the fra
       assert.deepEqual(s.decode(s.encode([16, 1, {}, 'observatory.x', text])), [[16, 1, {}, 'observatory.x', text]]);
     });
   }
+});
+
+describe('JSON: a PUBLISH of args marked immutable', () => {
+  it('property: is written exactly as a fresh encoding, every time, plain and batched', () => {
+    const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
+    console.log(`immutable args property: seed ${seed} (replay with FC_SEED=${seed})`);
+    const value = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(value, fc.dictionary(fc.string(), value), fc.array(value))),
+        fc.integer({ min: 1, max: 2 ** 53 }),
+        fc.string(),
+        fc.constantFrom({}, { exclude_me: false }),
+        (args, request, topic, options) => {
+          markImmutableArgs(args);
+          const message = [16, request, options, topic, args];
+          for (let i = 0; i < 2; i++) {
+            assert.equal(json.encode(message), encodePythonJson(message));
+            assert.equal(jsonBatched.encode(message), `${encodePythonJson(message)}\u0018`);
+          }
+          assert.deepEqual(json.decode(json.encode(message)), [decodePythonJson(encodePythonJson(message))]);
+        },
+      ),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it('keeps NaN and the infinities as Python writes them', () => {
+    const args = [[{ a: Number.NaN, b: Infinity, c: -Infinity, d: null }]];
+    markImmutableArgs(args);
+    assert.equal(json.encode([16, 7, {}, 't.x', args]), '[16,7,{},"t.x",[[{"a":NaN,"b":Infinity,"c":-Infinity,"d":null}]]]');
+    assert.equal(json.encode([16, 8, {}, 't.x', args]), '[16,8,{},"t.x",[[{"a":NaN,"b":Infinity,"c":-Infinity,"d":null}]]]');
+  });
 });

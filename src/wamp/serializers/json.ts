@@ -12,20 +12,46 @@ export const BATCH_SEPARATOR = '\u0018';
 export const json: WampSerializer = {
   protocol: 'wamp.2.json',
   binary: false,
-  encode: (message) => encodePythonJson(message),
+  encode: (message) => encodeMessage(message),
   decode: (frame) => [decodePythonJson(asText(frame))],
 };
 
 export const jsonBatched: WampSerializer = {
   protocol: 'wamp.2.json.batched',
   binary: false,
-  encode: (message) => encodePythonJson(message) + BATCH_SEPARATOR,
-  decode(frame) {
-    const parts = asText(frame).split(BATCH_SEPARATOR);
-    if (parts.pop() !== '') throw new SyntaxError('A batched JSON frame must end with 0x18.');
-    return parts.map(decodePythonJson);
-  },
+  encode: (message) => encodeMessage(message) + BATCH_SEPARATOR,
+  decode: (frame) => splitBatchedJson(frame).map(decodePythonJson),
 };
+
+/** The JSON texts of the messages in one `wamp.2.json.batched` frame. */
+export function splitBatchedJson(frame: string | Uint8Array): string[] {
+  const parts = asText(frame).split(BATCH_SEPARATOR);
+  if (parts.pop() !== '') throw new SyntaxError('A batched JSON frame must end with 0x18.');
+  return parts;
+}
+
+/** Args arrays that will never change again, with their JSON text once written (null until then). */
+const immutableArgs = new WeakMap<object, string | null>();
+
+/**
+ * Promise that `args` (all the way down) will not change again: a PUBLISH
+ * carrying it reuses its JSON text instead of writing it again (an agent's
+ * heartbeat is the same text every second until an op code changes).
+ */
+export function markImmutableArgs(args: readonly unknown[]): void {
+  if (!immutableArgs.has(args)) immutableArgs.set(args, null);
+}
+
+/** One message as Python's JSON; a PUBLISH of marked args writes only its head afresh. */
+function encodeMessage(message: unknown[]): string {
+  if (message[0] !== 16 || message.length !== 5) return encodePythonJson(message);
+  const args = message[4] as object;
+  const known = immutableArgs.get(args);
+  if (known === undefined) return encodePythonJson(message);
+  let text = known;
+  if (text === null) immutableArgs.set(args, text = encodePythonJson(args));
+  return `[16,${encodePythonJson(message[1])},${encodePythonJson(message[2])},${encodePythonJson(message[3])},${text}]`;
+}
 
 // A placeholder string no peer can forge: it carries a per-process random nonce.
 const NONCE = `pyjson-${Math.random().toString(36).slice(2)}:`;
