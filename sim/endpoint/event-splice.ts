@@ -1,42 +1,76 @@
-// A JSON EVENT written with the text of its PUBLISH's arguments, not by
-// JSON.stringify again: the broker passes a PUBLISH's args (and kwargs) to
-// its EVENTs as the same objects, so when a PUBLISH arrived as JSON text its
-// arguments' text can be spliced into each EVENT as it was received. For a
-// heartbeat (the hot path: one EVENT per PUBLISH, to the registry) this
+// A JSON EVENT (or RESULT) written with the text of its PUBLISH's (or
+// YIELD's) arguments, not by JSON.stringify again: the broker passes a
+// PUBLISH's args (and kwargs) to its EVENTs as the same objects, and the
+// dealer a YIELD's to its RESULT, so when the message arrived as JSON text
+// its arguments' text can be spliced into what goes out as it was received.
+// For a heartbeat (the hot path: one EVENT per PUBLISH, to the registry) this
 // replaces serializing the op codes and the feed description with a scan of
-// the PUBLISH's first few dozen characters. Anything unusual (whitespace we
-// do not expect, a frame that is not one PUBLISH) falls back to stringify.
+// the PUBLISH's first few dozen characters; the EVENT's details reuse the
+// topic's text too. For a big call result (main.status() of a large table)
+// it saves writing megabytes again. Anything unusual (whitespace we do not
+// expect, a message that is neither) falls back to stringify.
 
 import { encodePythonJson } from '../../src/wamp/serializers/json.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
 
-/** The args of the last PUBLISH noted (identity is what is matched), its length, and its text from the args on. */
+/** The type of the last message noted (PUBLISH or YIELD; 0: none), its args (identity is what is matched), its length. */
+let lastType = 0;
 let lastArgs: unknown = undefined;
 let lastLength = 0;
+/** Its text from the args on. */
 let lastTail = '';
+/** A PUBLISH's topic, and its JSON text as received. */
+let lastTopic: unknown = undefined;
+let lastTopicText = '';
 
-/** Note a PUBLISH decoded from `text` (one message per frame). */
-export function notePublishText(message: unknown[], text: string): void {
-  lastArgs = undefined;
-  if (message.length < 5) return;
-  const at = argumentsOffset(text);
+/** Note a PUBLISH or YIELD decoded from `text`, the JSON text of that one message. */
+export function noteMessageText(message: unknown[], text: string): void {
+  lastType = 0;
+  const type = message[0];
+  if (message.length < (type === MessageType.PUBLISH ? 5 : 4)) return;
+  const at = type === MessageType.PUBLISH ? argumentsOffset(text) : type === MessageType.YIELD ? argumentsOffset(text, false) : -1;
   if (at < 0) return;
-  lastArgs = message[4];
+  lastType = type as number;
+  lastArgs = message[type === MessageType.PUBLISH ? 4 : 3];
   lastLength = message.length;
   lastTail = text.slice(at);
+  if (type === MessageType.PUBLISH) {
+    lastTopic = message[3];
+    lastTopicText = text.slice(topicFrom, topicTo);
+  }
 }
 
-/** The JSON text of `event` if it carries the arguments of the last PUBLISH noted; null otherwise. */
-export function splicedEventText(event: unknown[]): string | null {
-  if (lastArgs === undefined || event[4] !== lastArgs || event[0] !== MessageType.EVENT || event.length !== lastLength) return null;
-  return `[${MessageType.EVENT},${event[1]},${event[2]},${encodePythonJson(event[3])},${lastTail}`;
+/** The JSON text of `message` if it is an EVENT (RESULT) carrying the arguments of the last PUBLISH (YIELD) noted; null otherwise. */
+export function splicedText(message: unknown[]): string | null {
+  if (lastType === 0 || message.length !== lastLength) return null;
+  if (lastType === MessageType.PUBLISH) {
+    if (message[0] !== MessageType.EVENT || message[4] !== lastArgs) return null;
+    return `[${MessageType.EVENT},${message[1]},${message[2]},${detailsText(message[3])},${lastTail}`;
+  }
+  if (message[0] !== MessageType.RESULT || message[3] !== lastArgs) return null;
+  return `[${MessageType.RESULT},${message[1]},${encodePythonJson(message[2])},${lastTail}`;
 }
+
+/** EVENT details; `{topic}` of the noted PUBLISH's topic reuses its text. */
+function detailsText(details: unknown): string {
+  const d = details as { topic?: unknown };
+  if (d.topic === lastTopic && lastTopic !== undefined) {
+    let keys = 0;
+    for (const _ in d) keys++;
+    if (keys === 1) return `{"topic":${lastTopicText}}`;
+  }
+  return encodePythonJson(details);
+}
+
+/** Where argumentsOffset found the topic's text (quotes included). */
+let topicFrom = 0;
+let topicTo = 0;
 
 /**
- * Where the arguments start in a PUBLISH's JSON text `[16,<request>,{options},"topic",<args>...`;
- * -1 if the text does not look like that.
+ * Where the arguments start in a PUBLISH's JSON text `[16,<request>,{options},"topic",<args>...`
+ * (or, without `topic`, a YIELD's `[70,<request>,{options},<args>...`); -1 if the text does not look like that.
  */
-export function argumentsOffset(text: string): number {
+export function argumentsOffset(text: string, topic = true): number {
   let i = 0;
   const n = text.length;
   const space = () => {
@@ -92,7 +126,13 @@ export function argumentsOffset(text: string): number {
   };
   if (!expect(0x5b) || !digits() || !expect(0x2c) || !digits() || !expect(0x2c) || !object() || !expect(0x2c)) return -1;
   space();
-  if (!string() || !expect(0x2c)) return -1;
-  space();
+  if (topic) {
+    const from = i;
+    if (!string()) return -1;
+    topicFrom = from;
+    topicTo = i;
+    if (!expect(0x2c)) return -1;
+    space();
+  }
   return i < n ? i : -1;
 }

@@ -8,8 +8,8 @@ import type { TransportInfo, WampTransport } from '../../src/wamp/transport.ts';
 import type { WampSerializer } from '../../src/wamp/serializers/index.ts';
 import { checkFrameSize } from '../../src/wamp/serializers/serializer.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
-import { notePublishText, splicedEventText } from './event-splice.ts';
-import { BATCH_SEPARATOR } from '../../src/wamp/serializers/json.ts';
+import { noteMessageText, splicedText } from './event-splice.ts';
+import { BATCH_SEPARATOR, decodePythonJson, splitBatchedJson } from '../../src/wamp/serializers/json.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;
@@ -28,9 +28,9 @@ export class SocketTransport implements WampTransport {
   readonly info: TransportInfo;
   readonly #socket: ServerSocket;
   readonly #serializer: WampSerializer;
-  /** Plain (unbatched) JSON: a PUBLISH's text is noted for the EVENTs it causes (event-splice.ts). */
+  /** Plain (unbatched) JSON. */
   readonly #plainJson: boolean;
-  /** JSON, plain or batched: EVENTs may reuse the text of their PUBLISH's arguments. */
+  /** JSON, plain or batched: a PUBLISH's (YIELD's) text is noted, and EVENTs (RESULTs) reuse its arguments' text; what ends each message. */
   readonly #spliceSuffix: string | null;
   readonly #events: SocketTransportEvents;
   #open = true;
@@ -51,7 +51,7 @@ export class SocketTransport implements WampTransport {
   /** Throws if the message cannot be encoded or is over the size limit (the router counts it); dropped once closed. */
   send(message: unknown[]): void {
     if (!this.#open) return;
-    const spliced = this.#spliceSuffix === null ? null : splicedEventText(message);
+    const spliced = this.#spliceSuffix === null ? null : splicedText(message);
     const frame = spliced === null ? this.#serializer.encode(message) : spliced + this.#spliceSuffix;
     checkFrameSize(frame, this.#events.maxMessageBytes ?? 0);
     this.#socket.send(frame);
@@ -70,21 +70,28 @@ export class SocketTransport implements WampTransport {
   #frame(data: string | Uint8Array): void {
     if (!this.#open) return;
     let messages: unknown[];
+    /** JSON: each message's own text, so that what it causes can reuse its arguments' text (event-splice.ts). */
+    let texts: readonly string[] | null = null;
     try {
-      messages = this.#serializer.decode(data);
+      if (this.#spliceSuffix === BATCH_SEPARATOR) {
+        texts = splitBatchedJson(data);
+        messages = texts.map(decodePythonJson);
+      } else {
+        messages = this.#serializer.decode(data);
+        if (this.#plainJson) texts = [data as string];
+      }
     } catch (error) {
       this.#reject(error);
       return;
     }
-    if (this.#plainJson && messages.length === 1 && Array.isArray(messages[0]) && messages[0][0] === MessageType.PUBLISH) {
-      notePublishText(messages[0], data as string);
-    }
-    for (const message of messages) {
+    for (let k = 0; k < messages.length; k++) {
+      const message = messages[k];
       if (!Array.isArray(message)) {
         this.#reject(new TypeError(`A WAMP message must be an array, got ${message === null ? 'null' : typeof message}.`));
         return;
       }
       if (!this.#open) return;
+      if (texts !== null && (message[0] === MessageType.PUBLISH || message[0] === MessageType.YIELD)) noteMessageText(message, texts[k]!);
       this.onMessage?.(message);
     }
   }

@@ -137,6 +137,25 @@ describe('endpoint: WAMP over WebSocket', () => {
     await raw.close();
   });
 
+  it('wamp.2.json.batched: a RESULT reusing its YIELD text (in a batch) reads the same as one encoded afresh', async () => {
+    const callee = await RawSocket.connect(endpoint.wsUrl, ['wamp.2.json.batched']);
+    await callee.join();
+    callee.send([64, 1, {}, 'observatory.splice.ops']);
+    const registration = (await callee.next())[2];
+    const caller = await joinJson(endpoint.wsUrl);
+    const reply = caller.call('observatory.splice.ops', ['status']);
+    const invocation = await callee.next();
+    assert.deepEqual(invocation.slice(0, 3), [68, invocation[1], registration]);
+    const rows = [0, [1.5, 'é', null, { a: [true] }], {}];
+    // The YIELD shares its frame with another message, and its text has spaces a fresh encoding would not.
+    callee.sendRaw(`[70, ${invocation[1]}, {}, ${JSON.stringify(rows, null, 1)}, {"k": 1}]\u0018[32,2,{},"observatory.splice.other"]\u0018`);
+    const result = await reply;
+    assert.deepEqual([result.args, result.kwargs], [rows, { k: 1 }]);
+    assert.equal((await callee.next())[0], 33);
+    await caller.leave();
+    await callee.close();
+  });
+
   it('a garbage frame closes only that connection, and is counted', async () => {
     const bystander = await joinJson(endpoint.wsUrl);
     const before = endpoint.stats.badFrames;
