@@ -97,7 +97,8 @@ export async function startLinkServer(options: LinkServerOptions): Promise<LinkS
     proxies: () => [...links].map((link) => ({ pid: link.pid, sessions: link.size })),
     counts,
     async close() {
-      for (const link of links) link.flush();
+      // A normal close (1000) tells the proxies this is a shutdown, not a crash.
+      for (const link of links) link.shutdown();
       await running.close();
     },
   };
@@ -118,9 +119,11 @@ class ProxyLink implements LinkRecords {
   readonly #writer: LinkWriter;
   readonly #clients = new Map<number, SocketHandlers>();
   readonly #hooks: LinkHooks;
+  readonly #socket: ServerSocket;
   readonly pid: number;
 
   constructor(socket: ServerSocket, pid: number, hooks: LinkHooks) {
+    this.#socket = socket;
     this.pid = pid;
     this.#hooks = hooks;
     this.#writer = new LinkWriter((batch) => {
@@ -192,8 +195,10 @@ class ProxyLink implements LinkRecords {
     handlers.close(code, reason);
   }
 
-  flush(): void {
+  /** Write what waits, then close the link normally. */
+  shutdown(): void {
     this.#writer.flush();
+    this.#socket.close(1000, 'router shutting down');
   }
 
   /** The link itself dropped: every connection it carried is gone. */

@@ -1,6 +1,7 @@
 // `ocs-sim proxy`: one proxy process, started by `ocs-sim router --proxies N`
 // (not meant to be run by hand). It says "listening on port P" once it serves,
-// exits 0 on SIGINT/SIGTERM and 1 when its link to the router drops.
+// exits 0 on SIGINT/SIGTERM or when the router shuts down, and 1 when its
+// link to the router drops otherwise (the router process died).
 
 import { UsageError } from '../../src/config/errors.ts';
 import { parseFlags } from '../cli/flags.ts';
@@ -33,6 +34,7 @@ export async function proxyCommand(argv: readonly string[], io: CommandIo): Prom
     return Number(value);
   };
   let lost: (reason: string) => void = () => {};
+  let shutdown: (why: string) => void = () => {};
   const linkLost = new Promise<string>((resolve) => (lost = resolve));
   const proxy = await startProxy({
     linkUrl: need('--link'),
@@ -43,10 +45,14 @@ export async function proxyCommand(argv: readonly string[], io: CommandIo): Prom
     maxMessageBytes: count('--max-message-bytes'),
     maxSendBufferBytes: count('--max-send-buffer-bytes'),
     onLinkLost: (reason) => lost(reason),
+    onRouterShutdown: () => shutdown('router shutdown'),
     log: io.err,
   });
   io.out(`${PROXY_READY}${proxy.port}`);
-  const signal = new Promise<string>((resolve) => io.onShutdown(resolve));
+  const signal = new Promise<string>((resolve) => {
+    shutdown = resolve;
+    io.onShutdown(resolve);
+  });
   const outcome = await Promise.race([signal.then((s) => ({ signal: s })), linkLost.then((reason) => ({ reason }))]);
   await proxy.close();
   const { socketErrors, backpressureCloses } = proxy.stats;

@@ -27,6 +27,8 @@ export interface ProxyOptions {
   reusePort?: boolean;
   /** The first of each kind of trouble with clients (later ones are counted in stats). */
   log?: (line: string) => void;
+  /** The router closed the link as it shut down (the proxy has closed its clients). */
+  onRouterShutdown?: () => void;
   /** The link to the router dropped (the proxy has closed its clients). */
   onLinkLost?: (reason: string) => void;
 }
@@ -75,7 +77,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   link.onclose = (event) => {
     closeClients(1001, 'router gone');
-    if (!closing) options.onLinkLost?.(`link closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`);
+    if (closing) return;
+    if (event.code === 1000) options.onRouterShutdown?.();
+    else options.onLinkLost?.(`link closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`);
   };
 
   const route: WebSocketRoute = {
