@@ -38,7 +38,7 @@ const runtime = g.Bun ? `bun ${g.Bun.version}` : g.Deno ? `deno ${g.Deno.version
 function fill(registry: Registry, n: number, now: number, history?: TransitionHistory): void {
   for (let i = 0; i < n; i++) {
     const address = `observatory.agent${i}`;
-    const feed = { agent_address: address, agent_class: 'FakeDataAgent', session_id: `${now}.${i}` };
+    const feed = { agent_address: address, agent_class: 'FakeDataAgent', session_id: `1700000000.${i}` }; // the same process each round: heartbeats, not restarts
     const change = registry.ingest(`${address}.feeds.heartbeat`, [[{ acq: 1, count: 1, set_heartbeat: 1, delay_task: 1 }, feed]], now);
     if (change?.kind === 'changed' && change.joined) history?.record(address, { id: `e-${i + 1}`, type: 'joined', at: now, op_codes: change.agent.op_codes });
   }
