@@ -23,7 +23,7 @@ describe('ocs-registry --state-file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocs-state-cli-'));
     try {
       const path = join(dir, 'registry.state.json');
-      const args = ['--sim', '--site', 'none', '--sim-agents', '3', '--state-file', path];
+      const args = ['--sim', '--site', 'none', '--sim-agents', '3', '--state-file', path, '--http-port', '0'];
       const first = runProgram(BIN, args);
       try {
         await first.waitFor(/No state file at .*: starting with an empty table/);
@@ -35,12 +35,19 @@ describe('ocs-registry --state-file', () => {
       const saved = JSON.parse(readFileSync(path, 'utf8'));
       assert.equal(saved.format, 'ocs-registry-state');
       assert.equal(saved.agents.length, 3);
+      assert.equal(saved.version, 2);
+      // Each agent's history (recorded by the HTTP layer) is saved with it: at least its join.
+      const [address, , , , , , , , , , , , , history] = saved.agents[0];
+      assert.equal(history[0][1], 'joined', JSON.stringify(saved.agents[0]));
 
       const second = runProgram(BIN, args);
       try {
         const line = await second.waitFor(/Restored \d+ agents from/);
         assert.match(line, /Restored 3 agents from .* expired \(counting the downtime\)/);
         await second.waitFor(/Registry Agent .* joined/);
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(await second.waitFor(/Operation monitor: http:/))![0];
+        const detail = await (await fetch(`${url}/api/agents/${address}`)).json();
+        assert.deepEqual(detail.history.slice(0, history.length), history.map(([id, type, at, op_codes]: unknown[]) => ({ id, type, at, op_codes })));
       } finally {
         await stop(second);
       }
