@@ -185,6 +185,7 @@ async function flap(router: RouterUnderTest): Promise<FlapReport> {
 
 function check(name: string, report: FlapReport): void {
   const { deaf, diedAt, expiredAt } = report;
+  const bounds = new Map<string, number>();
   const story = () => report.lines.story();
   assert.ok(report.cuts >= FLAP_SECONDS / (CUT_EVERY_MS / 1000) * 0.6, `${name}: only ${report.cuts} breaks`);
   assert.equal(report.joins, report.cuts + 1, `${name}: the session came back after every break`);
@@ -198,6 +199,7 @@ function check(name: string, report: FlapReport): void {
     // Timeout + one reconnect: the first rejoin after its death gives it one more full timeout, of listening time.
     const rejoin = deaf.find(([, back]) => back >= died)?.[1] ?? died;
     const bound = rejoin - died + TIMEOUT + outagesWithin(rejoin, expired) + SLACK;
+    bounds.set(id, bound);
     assert.ok(
       expired - died <= bound,
       `${name}: ${id} expired ${(expired - died).toFixed(2)} s after it stopped; bound ${bound.toFixed(2)} s ` +
@@ -206,7 +208,9 @@ function check(name: string, report: FlapReport): void {
   }
   const falselyExpired = LIVE.filter((id) => expiredAt.has(`${ROOT}.${id}`));
   assert.deepEqual(falselyExpired, [], `${name}: no living agent expired\n${story()}`);
-  const took = Object.keys(DEAD).map((id) => `${id} ${(expiredAt.get(`${ROOT}.${id}`)! - diedAt.get(id)!).toFixed(1)} s`).join(', ');
+  const took = Object.keys(DEAD).map((id) =>
+    `${id} ${(expiredAt.get(`${ROOT}.${id}`)! - diedAt.get(id)!).toFixed(1)} s (bound ${bounds.get(id)!.toFixed(1)} s)`
+  ).join(', ');
   const outages = deaf.map(([lost, back]) => back - lost).sort((a, b) => a - b);
   console.log(
     `link flaps ${name}: ${report.cuts} breaks in ${FLAP_SECONDS} s, ${report.joins} joins, outages median ` +
