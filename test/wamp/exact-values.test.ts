@@ -51,6 +51,19 @@ describe('serializers', () => {
     });
   }
 
+  for (const serializer of ALL) {
+    it(`${serializer.protocol}: a map key __proto__ arrives as an own key, order kept, nothing else touched`, () => {
+      const inner = JSON.parse('{"a":1,"__proto__":{"polluted":true},"z":[{"__proto__":2}]}');
+      const message = [50, 7, {}, [inner, 'x'], JSON.parse('{"__proto__":null}')];
+      const back = roundTrip(serializer, message) as unknown[];
+      assert.deepEqual(back, message);
+      const got = (back[3] as Record<string, unknown>[])[0] as Record<string, unknown>;
+      assert.deepEqual(Object.keys(got), ['a', '__proto__', 'z']);
+      assert.equal(Object.getPrototypeOf(got), Object.prototype);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+  }
+
   for (const serializer of BINARY) {
     it(`${serializer.protocol}: binary`, () => {
       const back = roundTrip(serializer, [70, 1, {}, [new Uint8Array([0, 1, 255])]]) as [number, number, object, unknown[]];
@@ -110,7 +123,7 @@ describe('serializers', () => {
         fc.boolean(),
         fc.constant(null),
         fc.array(tie('value'), { maxLength: 4 }),
-        fc.dictionary(fc.string(), tie('value'), { maxKeys: 4, noNullPrototype: true }),
+        fc.dictionary(fc.oneof(fc.string(), fc.constant('__proto__')), tie('value'), { maxKeys: 4, noNullPrototype: true }),
       ),
     })).value;
     fc.assert(

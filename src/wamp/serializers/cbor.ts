@@ -19,6 +19,8 @@ const options: Options & { int64AsNumber: boolean } = {
   int64AsNumber: true, // (not in cbor-x's types) 64-bit integers decode as numbers, not BigInt
 };
 const codec = new Encoder(options);
+/** The same, with maps as Map: only for a frame that may hold a `__proto__` key (see decodeOne). */
+const mapCodec = new Encoder({ ...options, mapsAsObjects: false });
 
 /** Largest integer magnitude written as an integer: 2^53, the largest WAMP id (beyond it a number is only a float). */
 const MAX_EXACT = 2 ** 53;
@@ -56,13 +58,46 @@ function encodeOne(message: unknown[]): Uint8Array {
   return codec.encode(withExactIntegers(message));
 }
 
+/** `__proto__` as a CBOR text string: header 0x69 (text, 9 bytes), then its bytes. */
+const PROTO_KEY = [0x69, 0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f];
+
+/** Whether the frame spells the text string `__proto__` anywhere (a key or not). */
+function mayHoldProtoKey(body: Uint8Array): boolean {
+  for (let at = body.indexOf(0x69); at >= 0 && at + 9 < body.length; at = body.indexOf(0x69, at + 1)) {
+    let k = 1;
+    while (k < 10 && body[at + k] === PROTO_KEY[k]) k++;
+    if (k === 10) return true;
+  }
+  return false;
+}
+
+/**
+ * A decoded map (Map) as the plain object cbor-x would make, except that a
+ * `__proto__` key stays an own property of that name (cbor-x renames it
+ * `__proto_`, silently: crossbar passes it on as it is).
+ */
+function plainObjects(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = plainObjects(value[i]);
+    return value;
+  }
+  if (!(value instanceof Map)) return value;
+  const object: Record<string, unknown> = {};
+  for (const [key, item] of value) {
+    if (typeof key === 'object' && key !== null) throw new TypeError(`Invalid property name type ${typeof key}`);
+    Object.defineProperty(object, String(key), { value: plainObjects(item), writable: true, enumerable: true, configurable: true });
+  }
+  return object;
+}
+
 /**
  * cbor-x writes U+FFFD for invalid UTF-8: a decoded value with more of them
  * than the frame spells out as EF BF BD had an invalid string, which crossbar
- * (cbor2) refuses.
+ * (cbor2) refuses. A frame that may carry a `__proto__` key (a scan of its
+ * bytes, cheap against decoding) is decoded with maps as Map instead.
  */
 function decodeOne(body: Uint8Array): unknown {
-  const value = codec.decode(body);
+  const value = mayHoldProtoKey(body) ? plainObjects(mapCodec.decode(body)) : codec.decode(body);
   const replaced = replacementChars(value);
   if (replaced > 0 && replaced > encodedReplacementChars(body)) throw new TypeError('A string is not valid UTF-8.');
   return value;

@@ -7,16 +7,56 @@ import { checkUtf8 } from './strict-utf8.ts';
 
 /** The library's decoder with its string hook checking UTF-8 first (its own decoding substitutes characters). */
 const decoder = new Decoder();
-type StringHook = (this: { bytes: Uint8Array; pos: number }, byteLength: number, headerOffset: number) => string;
+type StringHook = (this: { bytes: Uint8Array; pos: number; stateIsMapKey(): boolean }, byteLength: number, headerOffset: number) => string;
 const hooked = decoder as unknown as { decodeUtf8String: StringHook };
 const decodeString = hooked.decodeUtf8String;
+
+/**
+ * The library refuses a map key `__proto__` (its maps are plain objects, where
+ * that key would set the prototype); crossbar passes it on, so a client's
+ * message carrying one must arrive whole. The hook hands the library this
+ * stand-in instead, which no decoded string can equal (it holds a lone
+ * surrogate, and strings are checked to be valid UTF-8), and the message is
+ * then rebuilt with `__proto__` as an own property, as JSON.parse makes it.
+ */
+const PROTO_STAND_IN = '\uD800__proto__';
+let sawProto = false;
+
 hooked.decodeUtf8String = function (byteLength, headerOffset) {
   if (this.pos + headerOffset + byteLength <= this.bytes.byteLength) checkUtf8(this.bytes, this.pos + headerOffset, byteLength);
-  return decodeString.call(this, byteLength, headerOffset);
+  const text = decodeString.call(this, byteLength, headerOffset);
+  if (byteLength === 9 && text === '__proto__' && this.stateIsMapKey()) {
+    sawProto = true;
+    return PROTO_STAND_IN;
+  }
+  return text;
 };
 
+/** `value` with every stand-in key put back as an own `__proto__` property, key order kept. */
+function restoreProto(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restoreProto(value[i]);
+    return value;
+  }
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  if (!keys.includes(PROTO_STAND_IN)) {
+    for (const key of keys) source[key] = restoreProto(source[key]);
+    return source;
+  }
+  const rebuilt: Record<string, unknown> = {};
+  for (const key of keys) {
+    const name = key === PROTO_STAND_IN ? '__proto__' : key;
+    Object.defineProperty(rebuilt, name, { value: restoreProto(source[key]), writable: true, enumerable: true, configurable: true });
+  }
+  return rebuilt;
+}
+
 function decodeOne(body: Uint8Array): unknown {
-  return decoder.decode(body);
+  sawProto = false;
+  const message = decoder.decode(body);
+  return sawProto ? restoreProto(message) : message;
 }
 
 export const msgpack: WampSerializer = {

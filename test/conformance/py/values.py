@@ -29,6 +29,7 @@ SAMPLE = [
     b'\x00\x01\xff',
     'h\u00e9llo \u2603 \U0001d11e',
     {'nested': [1, 2.5, None, True, 1e300]},
+    {'__proto__': [1], 'after': 2},
 ]
 
 
