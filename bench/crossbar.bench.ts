@@ -17,7 +17,7 @@
 // (--observer adds the swarm's own wildcard subscription, which doubles the
 // router's deliveries). --serializer is what the agents offer (e.g.
 // cbor.batched,cbor,msgpack,json as autobahn-python does), --registry-serializer
-// what the registry offers (default json). Prints heartbeats/s sent and
+// what the registry offers (default: the registry's own, json.batched,json). Prints heartbeats/s sent and
 // delivered; CPU share and RSS of the registry, the router (crossbar: its
 // router worker and its proxy workers apart) and the swarms (from /proc); CPU
 // per delivered heartbeat of each; the registry's lag (op change in a
@@ -100,8 +100,7 @@ async function startRegistry(kind: string, router: RouterUnderTest, siteDir: str
       String(httpPort),
       '--max-agents',
       String(n * 2 + 1000),
-      '--serializer',
-      serializer,
+      ...(serializer ? ['--serializer', serializer] : []),
       '--state-file',
       'none',
     ];
@@ -292,7 +291,7 @@ async function measure(options: Options, n: number): Promise<SizeResult> {
       router: router.name,
       registry: options.kind === 'ts' ? 'TypeScript ocs-registry (Bun)' : 'Python RegistryAgent (ocs 0.12.1)',
       serializer: options.serializer,
-      registrySerializer: options.kind === 'ts' ? options.registrySerializer : 'autobahn-python default',
+      registrySerializer: options.kind === 'ts' ? options.registrySerializer || 'json.batched,json (default)' : 'autobahn-python default',
       agents: n,
       swarms: k,
       seconds: elapsed,
@@ -354,7 +353,7 @@ async function main(): Promise<void> {
     seconds: Number(arg('seconds', '60')),
     seed: Number(arg('seed', '1')),
     serializer: arg('serializer', 'json'),
-    registrySerializer: arg('registry-serializer', 'json'),
+    registrySerializer: arg('registry-serializer', ''),
     swarms: process.argv.includes('--swarms') ? Number(arg('swarms', '1')) : null,
     poll: Number(arg('poll', '1')),
     observer: process.argv.includes('--observer'),
@@ -362,7 +361,7 @@ async function main(): Promise<void> {
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
   const results: SizeResult[] = [];
   console.log(
-    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${options.registrySerializer}),` +
+    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${options.registrySerializer || 'its default serializers'}),` +
       ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed}, driver ${runtimeName()}`,
   );
   for (const n of sizes) {
