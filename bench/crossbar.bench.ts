@@ -361,7 +361,9 @@ async function main(): Promise<void> {
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
   const results: SizeResult[] = [];
   console.log(
-    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${options.registrySerializer || 'its default serializers'}),` +
+    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${
+      options.registrySerializer || 'its default serializers'
+    }),` +
       ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed}, driver ${runtimeName()}`,
   );
   for (const n of sizes) {
