@@ -6,6 +6,9 @@
 // and the router delays heartbeats meanwhile. Here every agent is still
 // republished once per wait_time, but each at its own moment: the table is
 // walked a slice per tick, so the feed carries a steady trickle instead.
+// A forgotten agent (--forget-after) leaves its slot to the last agent
+// (Registry.#forget): when that slot is behind the cursor, the moved agent
+// waits for the next round, once (up to two wait_times between its republishes).
 
 import type { RegisteredAgent } from '../core/index.ts';
 
