@@ -34,10 +34,12 @@ export const GRACED = 8;
 export class AgentStore {
   doubles: Float64Array = new Float64Array(0);
   restarts: Uint32Array = new Uint32Array(0);
-  /** SUSPECT_LATE | SUSPECT_LEFT | FLAPPING bits per agent. */
-  flags: Uint8Array = new Uint8Array(0);
-  /** Each agent's timeout, as an index into `timeouts` (one byte, not a double per agent). */
-  timeoutIds: Uint8Array = new Uint8Array(0);
+  /**
+   * Two bytes per agent, side by side so that a heartbeat or a sweep reads
+   * both from one cache line: its flags (SUSPECT_LATE | SUSPECT_LEFT |
+   * FLAPPING | GRACED), then its timeout as an index into `timeouts`.
+   */
+  marks: Uint8Array = new Uint8Array(0);
   /** The distinct timeouts: [0] the registry's, then those of configured classes. */
   timeouts: readonly number[] = [5];
   /** Since when each suspect agent is suspect (few agents, usually). */
@@ -57,16 +59,15 @@ export class AgentStore {
     const length = capacityFor(index);
     this.doubles = grown(this.doubles, length * DOUBLES, Number.NaN);
     this.restarts = grown(this.restarts, length);
-    this.flags = grown(this.flags, length);
-    this.timeoutIds = grown(this.timeoutIds, length);
+    this.marks = grown(this.marks, 2 * length);
   }
 
   /** Agent `index` was forgotten: its row starts afresh for the agent that takes the slot. */
   clear(index: number): void {
     this.doubles.fill(Number.NaN, index * DOUBLES, (index + 1) * DOUBLES);
     this.restarts[index] = 0;
-    this.flags[index] = 0;
-    this.timeoutIds[index] = 0;
+    this.marks[2 * index] = 0;
+    this.marks[2 * index + 1] = 0;
     this.suspectSince.delete(index);
     this.flapReasons.delete(index);
     this.bigCodes.delete(index);
@@ -100,13 +101,44 @@ export class AgentStore {
   move(from: number, to: number): void {
     this.doubles.copyWithin(to * DOUBLES, from * DOUBLES, (from + 1) * DOUBLES);
     this.restarts[to] = this.restarts[from] as number;
-    this.flags[to] = this.flags[from] as number;
-    this.timeoutIds[to] = this.timeoutIds[from] as number;
+    this.marks[2 * to] = this.marks[2 * from] as number;
+    this.marks[2 * to + 1] = this.marks[2 * from + 1] as number;
     for (const sparse of [this.suspectSince, this.flapReasons, this.bigCodes, this.collidesWith, this.sessionTexts] as Map<number, unknown>[]) {
       const value = sparse.get(from);
       if (value !== undefined) sparse.set(to, value);
     }
     this.clear(from);
+  }
+
+  flagsOf(index: number): number {
+    return this.marks[2 * index] as number;
+  }
+
+  setFlags(index: number, flags: number): void {
+    this.marks[2 * index] = flags;
+  }
+
+  timeoutIdOf(index: number): number {
+    return this.marks[2 * index + 1] as number;
+  }
+
+  setTimeoutId(index: number, id: number): void {
+    this.marks[2 * index + 1] = id;
+  }
+
+  /** Mark agent `index` suspect (`bit`: SUSPECT_LATE or SUSPECT_LEFT) since `since`; false if it already was. */
+  markSuspect(index: number, bit: number, since: number, now: number): boolean {
+    const flags = this.marks[2 * index] as number;
+    this.marks[2 * index] = flags | bit;
+    if ((flags & SUSPECT) !== 0) return false;
+    this.suspectSince.set(index, since);
+    this.set(index, LAST_TRANSITION, now);
+    return true;
+  }
+
+  /** Agent `index`'s timeout in seconds. */
+  timeoutOf(index: number): number {
+    return this.timeouts[this.marks[2 * index + 1] as number] as number;
   }
 
   get(index: number, slot: number): number {

@@ -116,11 +116,11 @@ export class RegisteredAgent implements EncodedAgent {
   /** Seconds of silence after which this agent expires: its class's timeout, else the registry's. */
   get timeout(): number {
     const store = this.#store;
-    return store.timeouts[store.timeoutIds[this.#index] as number] as number;
+    return store.timeoutOf(this.#index);
   }
   /** Why the agent is suspect: its heartbeat is late, or its WAMP session left; null when it is not. */
   get suspect(): SuspectReason | null {
-    const flags = this.#store.flags[this.#index] as number;
+    const flags = this.#store.flagsOf(this.#index);
     return (flags & SUSPECT) === 0 ? null : (flags & SUSPECT_LATE) !== 0 ? 'late' : 'left';
   }
   /** Since when it is suspect (NaN when it is not). */
@@ -128,7 +128,7 @@ export class RegisteredAgent implements EncodedAgent {
     return this.#store.suspectSince.get(this.#index) ?? Number.NaN;
   }
   get flapping(): boolean {
-    return ((this.#store.flags[this.#index] as number) & FLAPPING) !== 0;
+    return (this.#store.flagsOf(this.#index) & FLAPPING) !== 0;
   }
   /** Why it is flagged flapping, e.g. "4 revivals, 1 restart in 600 s"; null when it is not. */
   get flapReason(): string | null {
@@ -172,24 +172,19 @@ export class RegisteredAgent implements EncodedAgent {
 
   /** Its timeout changed (join, or a restart as another class): `id` indexes the store's `timeouts`. */
   useTimeout(id: number): void {
-    this.#store.timeoutIds[this.#index] = id;
+    this.#store.setTimeoutId(this.#index, id);
   }
 
   /** Mark suspect (`bit`: SUSPECT_LATE or SUSPECT_LEFT) since `since`; false if it already was. */
   suspected(bit: number, since: number, now: number): boolean {
-    const flags = this.#store.flags[this.#index] as number;
-    this.#store.flags[this.#index] = flags | bit;
-    if ((flags & SUSPECT) !== 0) return false;
-    this.#store.suspectSince.set(this.#index, since);
-    this.#store.set(this.#index, LAST_TRANSITION, now);
-    return true;
+    return this.#store.markSuspect(this.#index, bit, since, now);
   }
 
   /** Heard again, or expired: no longer suspect. True if it was. */
   unsuspected(now: number): boolean {
-    const flags = this.#store.flags[this.#index] as number;
+    const flags = this.#store.flagsOf(this.#index);
     if ((flags & SUSPECT) === 0) return false;
-    this.#store.flags[this.#index] = flags & ~SUSPECT;
+    this.#store.setFlags(this.#index, flags & ~SUSPECT);
     this.#store.suspectSince.delete(this.#index);
     this.#store.set(this.#index, LAST_TRANSITION, now);
     return true;
@@ -197,8 +192,8 @@ export class RegisteredAgent implements EncodedAgent {
 
   /** Flag or unflag flapping, with the reason. */
   setFlapping(reason: string | null, now: number): void {
-    const flags = this.#store.flags[this.#index] as number;
-    this.#store.flags[this.#index] = reason === null ? flags & ~FLAPPING : flags | FLAPPING;
+    const flags = this.#store.flagsOf(this.#index);
+    this.#store.setFlags(this.#index, reason === null ? flags & ~FLAPPING : flags | FLAPPING);
     if (reason === null) this.#store.flapReasons.delete(this.#index);
     else this.#store.flapReasons.set(this.#index, reason);
     this.#store.set(this.#index, LAST_TRANSITION, now);

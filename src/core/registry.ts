@@ -261,14 +261,14 @@ export class Registry implements RegistryView {
     const index = agent.index;
     const store = this.#store;
     const listened = this.listeningTime(now);
-    this.#schedule(index, listened, mean, listened + (store.timeouts[store.timeoutIds[index] as number] as number));
+    this.#schedule(index, listened, mean, listened + store.timeoutOf(index));
     // Session ids are compared by hash: the agent's own string is a cache miss
     // at 10k agents. Equal hashes of different ids (1 in 2^32) miss a restart.
     const session = hb.sessionId === null ? Number.NaN : fnv1a(hb.sessionId);
     const restarted = agent.isOtherSession(session);
     const wasExpired = agent.expired;
-    const flags = store.flags[index] as number;
-    if (flags & GRACED) store.flags[index] = flags & ~GRACED;
+    const flags = store.flagsOf(index);
+    if (flags & GRACED) store.setFlags(index, flags & ~GRACED);
     const wasSuspect = (flags & SUSPECT) !== 0;
     if (!restarted && !wasExpired && !wasSuspect && hb.sameCodes) return null;
 
@@ -372,15 +372,15 @@ export class Registry implements RegistryView {
       if (agent.expired) continue;
       const i = agent.index;
       if (once) {
-        const flags = store.flags[i] as number;
+        const flags = store.flagsOf(i);
         if (flags & GRACED) continue;
-        store.flags[i] = flags | GRACED;
+        store.setFlags(i, flags | GRACED);
       }
       // Its silence counts from the grace, as if heard then (last_updated says when it really was).
       const from = Math.max(store.get(i, LISTENED_AT), listened);
       store.set(i, LISTENED_AT, from);
       const expiresAt = from + agent.timeout;
-      const next = (store.flags[i] as number) & SUSPECT_LATE ? expiresAt : this.#nextDeadline(from, agent.meanInterval, expiresAt);
+      const next = store.flagsOf(i) & SUSPECT_LATE ? expiresAt : this.#nextDeadline(from, agent.meanInterval, expiresAt);
       if (this.#wheel.deadline(i) < next) this.#wheel.schedule(i, next);
     }
   }
@@ -398,18 +398,18 @@ export class Registry implements RegistryView {
     const store = this.#store;
     const expiredBefore = this.#expiredOrder.length;
     this.#wheel.sweep(now - deaf, (index) => {
-      const agent = this.#byIndex[index] as RegisteredAgent;
-      const expiresAt = store.get(index, LISTENED_AT) + agent.timeout;
+      const expiresAt = store.get(index, LISTENED_AT) + store.timeoutOf(index);
       if (!(now - deaf > expiresAt)) {
-        // The suspect deadline: late, but not yet expired.
+        // The suspect deadline: late, but not yet expired. Only the store's rows are read: the agent object is not touched.
         const since = this.#wheel.deadline(index) + deaf;
         this.#wheel.schedule(index, expiresAt);
-        if (!agent.suspected(SUSPECT_LATE, since, now)) return;
+        if (!store.markSuspect(index, SUSPECT_LATE, since, now)) return;
         this.#suspectCount++;
         this.counters.suspected++;
-        (changes ??= []).push(change(agent, now, { suspected: true }));
+        (changes ??= []).push(change(this.#byIndex[index] as RegisteredAgent, now, { suspected: true }));
         return;
       }
+      const agent = this.#byIndex[index] as RegisteredAgent;
       const unsuspected = this.#unsuspect(agent, now);
       agent.expire(expiresAt + deaf, now, this.#sharedOpCodes(agent.opNames, EXPIRED_KEY, null));
       this.#expiredCount++;
@@ -483,7 +483,7 @@ export class Registry implements RegistryView {
   /** Its class may have changed (a restart): take that class's timeout from now on. */
   #retime(agent: RegisteredAgent, now: number, mean: number): void {
     const id = this.#timeoutId(agent.agent_class);
-    if (id === this.#store.timeoutIds[agent.index]) return;
+    if (id === this.#store.timeoutIdOf(agent.index)) return;
     agent.useTimeout(id);
     const listened = this.listeningTime(now);
     this.#schedule(agent.index, listened, mean, listened + agent.timeout);
