@@ -40,7 +40,8 @@ async function pytest(args: string[]): Promise<{ code: number | null; output: st
   return { code, output };
 }
 
-describe('pytest-ocs-sim: the Python suite through the plugin', { skip: skipReason() }, () => {
+// The two runs side by side: each is mostly waiting (agents' heartbeats, a router restart, timeouts).
+describe('pytest-ocs-sim: the Python suite through the plugin', { skip: skipReason(), concurrency: true }, () => {
   it('passes against the simulator from the wheel', { timeout: 300_000 }, async () => {
     const { code, output } = await pytest([]);
     assert.equal(code, 0, output);
