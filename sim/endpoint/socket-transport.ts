@@ -10,6 +10,8 @@ import { checkFrameSize } from '../../src/wamp/serializers/serializer.ts';
 import { MessageType } from '../../src/wamp/messages.ts';
 import { noteMessageText, splicedText } from './event-splice.ts';
 import { BATCH_SEPARATOR, decodePythonJson, splitBatchedJson } from '../../src/wamp/serializers/json.ts';
+import type { PublishTextHandler } from '../router/json-text.ts';
+import { PublishReader } from './publish-text.ts';
 
 /** Close codes (RFC 6455). */
 const NORMAL = 1000;
@@ -34,12 +36,17 @@ export class SocketTransport implements WampTransport {
   readonly #spliceSuffix: string | null;
   readonly #events: SocketTransportEvents;
   #open = true;
+  /** JSON: the router may take a plain PUBLISH as its text (sim/router/json-text.ts) and EVENTs as text. */
+  readonly jsonText: boolean;
+  onPublishText: PublishTextHandler | null = null;
+  readonly #reader = new PublishReader();
 
   constructor(socket: ServerSocket, serializer: WampSerializer, info: TransportInfo, events: SocketTransportEvents) {
     this.#socket = socket;
     this.#serializer = serializer;
     this.#plainJson = serializer.protocol === 'wamp.2.json';
     this.#spliceSuffix = this.#plainJson ? '' : serializer.protocol === 'wamp.2.json.batched' ? BATCH_SEPARATOR : null;
+    this.jsonText = this.#spliceSuffix !== null;
     this.info = info;
     this.#events = events;
   }
@@ -57,6 +64,14 @@ export class SocketTransport implements WampTransport {
     this.#socket.send(frame);
   }
 
+  /** JSON only: one message given as its text. Throws over the size limit; dropped once closed. */
+  sendJsonText(text: string): void {
+    if (!this.#open) return;
+    const frame = text + this.#spliceSuffix;
+    checkFrameSize(frame, this.#events.maxMessageBytes ?? 0);
+    this.#socket.send(frame);
+  }
+
   close(reason = 'closed by router'): void {
     this.#closeWith(NORMAL, reason);
   }
@@ -69,6 +84,16 @@ export class SocketTransport implements WampTransport {
 
   #frame(data: string | Uint8Array): void {
     if (!this.#open) return;
+    if (this.onPublishText !== null && typeof data === 'string') {
+      if (this.#plainJson) {
+        // Hot path: a heartbeat read in place, its arguments forwarded as text.
+        const at = this.#reader.read(data);
+        if (at >= 0 && this.onPublishText(this.#reader.request, this.#reader.topic, data, at)) return;
+      } else if (this.#spliceSuffix === BATCH_SEPARATOR) {
+        this.#batchedJson(data, this.onPublishText);
+        return;
+      }
+    }
     let messages: unknown[];
     /** JSON: each message's own text, so that what it causes can reuse its arguments' text (event-splice.ts). */
     let texts: readonly string[] | null = null;
@@ -96,6 +121,44 @@ export class SocketTransport implements WampTransport {
     }
   }
 
+  /**
+   * A `wamp.2.json.batched` frame where the router takes PUBLISH as text. As on the ordinary path, every
+   * message of the frame is decoded (or read in place) before any is acted on: one that is not JSON costs
+   * the connection and none of the frame's messages is acted on.
+   */
+  #batchedJson(data: string, publishText: PublishTextHandler): void {
+    let texts: string[];
+    /** Per message: the PUBLISH read in place ({request, topic, at}), or the decoded message. */
+    const read: unknown[] = [];
+    try {
+      texts = splitBatchedJson(data);
+      for (let k = 0; k < texts.length; k++) {
+        const text = texts[k]!;
+        const at = this.#reader.read(text);
+        read.push(at >= 0 ? new PublishRead(this.#reader.request, this.#reader.topic, at) : decodePythonJson(text));
+      }
+    } catch (error) {
+      this.#reject(error);
+      return;
+    }
+    for (let k = 0; k < texts.length; k++) {
+      let message = read[k];
+      const text = texts[k]!;
+      if (!(message instanceof PublishRead) && !Array.isArray(message)) {
+        this.#reject(new TypeError(`A WAMP message must be an array, got ${message === null ? 'null' : typeof message}.`));
+        return;
+      }
+      if (!this.#open) return;
+      if (message instanceof PublishRead) {
+        if (publishText(message.request, message.topic, text, message.at)) continue;
+        message = decodePythonJson(text); // strict JSON, checked: it decodes
+      }
+      const decoded = message as unknown[];
+      if (decoded[0] === MessageType.PUBLISH || decoded[0] === MessageType.YIELD) noteMessageText(decoded, text);
+      this.onMessage?.(decoded);
+    }
+  }
+
   #socketClosed(code: number, reason: string): void {
     if (!this.#open) return;
     this.#open = false;
@@ -113,6 +176,18 @@ export class SocketTransport implements WampTransport {
     // A close reason is at most 123 bytes on the wire.
     this.#socket.close(code, truncateUtf8(reason, 123));
     this.onClose?.(reason);
+  }
+}
+
+/** A PUBLISH of a batched frame read in place (PublishReader). */
+class PublishRead {
+  readonly request: number;
+  readonly topic: string;
+  readonly at: number;
+  constructor(request: number, topic: string, at: number) {
+    this.request = request;
+    this.topic = topic;
+    this.at = at;
   }
 }
 

@@ -123,6 +123,59 @@ export class Broker {
     this.#dispatch(subscriptions, topic, publication, publisher, exclude, message[4], message[5], message.length);
   }
 
+  /** The subscriptions a concrete topic routes to, if it was published to before (else undefined: take publish()). */
+  knownRoute(topic: string): readonly Subscription[] | undefined {
+    return this.#routes.get(topic);
+  }
+
+  /**
+   * Hot path: a plain PUBLISH (no options, so no acknowledgement) read in place from JSON text, for a
+   * topic with a known route; `text.slice(tailAt)` is its `args(,kwargs)]`, checked strict JSON. What
+   * publish() does, but a subscriber on a JSON socket gets the EVENT written around that text, with no
+   * object built for the arguments (they are parsed once only if some other subscriber needs them).
+   * The text is what event-splice.ts writes for the same PUBLISH on the ordinary path.
+   */
+  publishText(session: RouterSession, subscriptions: readonly Subscription[], topic: string, text: string, tailAt: number): void {
+    if (subscriptions.length === 0) return;
+    const authorize = this.#core.authorize;
+    if (authorize !== undefined && !authorize(session, 'publish', topic)) {
+      this.#core.stats.notAuthorized++;
+      return;
+    }
+    const publication = randomId();
+    this.#core.stats.publications++;
+    let tail: string | undefined;
+    let payload: unknown[] | undefined;
+    let delivered = 0;
+    for (let s = 0; s < subscriptions.length; s++) {
+      const subscription = subscriptions[s] as Subscription;
+      const exact = subscription.match === 'exact';
+      let eventText: string | undefined;
+      let event: unknown[] | undefined;
+      const subscribers = subscription.subscribers;
+      for (let i = 0; i < subscribers.length; i++) {
+        const receiver = subscribers[i] as RouterSession;
+        if (receiver === session) continue; // exclude_me
+        if (receiver.jsonText !== null) {
+          // The topic was read as printable ASCII without quote or backslash: its JSON text is itself in quotes.
+          eventText ??= exact
+            ? `[${MessageType.EVENT},${subscription.id},${publication},{},${tail ??= text.slice(tailAt)}`
+            : `[${MessageType.EVENT},${subscription.id},${publication},{"topic":"${topic}"},${tail ??= text.slice(tailAt)}`;
+          receiver.deliverText(eventText);
+        } else {
+          payload ??= JSON.parse(`[${text.slice(tailAt)}`) as unknown[];
+          const details = exact ? NO_DETAILS : { topic };
+          event ??= payload.length === 2
+            ? [MessageType.EVENT, subscription.id, publication, details, payload[0], payload[1]]
+            : [MessageType.EVENT, subscription.id, publication, details, payload[0]];
+          receiver.send(event);
+        }
+        delivered++;
+      }
+    }
+    this.#core.stats.eventsDelivered += delivered;
+  }
+
   /** A meta event from the router itself (wamp.session.on_join etc.): no publisher, nobody excluded. */
   publishMeta(topic: string, args: unknown[]): void {
     // Not cached: the cache must only hold topics clients may publish to.

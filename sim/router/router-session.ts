@@ -12,6 +12,7 @@ import type { Subscription } from './broker.ts';
 import type { RouterCore } from './core.ts';
 import type { Invocation, Registration } from './dealer.ts';
 import type { Realm } from './realm.ts';
+import { isJsonTextTransport, type JsonTextTransport } from './json-text.ts';
 
 /** What a RouterSession needs from the Router that owns it. */
 export interface RouterHost {
@@ -46,6 +47,8 @@ export class RouterSession implements SessionInfo {
   /** The client announced callee feature call_canceling (it understands INTERRUPT). */
   callCanceling = false;
   readonly transport: WampTransport;
+  /** The transport, when it takes messages as JSON text (json-text.ts): the broker sends it EVENTs as text. */
+  readonly jsonText: JsonTextTransport | null;
   readonly subscriptions: Set<Subscription> = new Set();
   readonly registrations: Set<Registration> = new Set();
   /** As callee: invocations in flight, by invocation id. */
@@ -61,6 +64,8 @@ export class RouterSession implements SessionInfo {
     this.#host = host;
     transport.onMessage = this.receive;
     transport.onClose = this.#transportClosed;
+    this.jsonText = isJsonTextTransport(transport) ? transport : null;
+    if (this.jsonText !== null) this.jsonText.onPublishText = this.#publishText;
   }
 
   get isJoined(): boolean {
@@ -95,6 +100,20 @@ export class RouterSession implements SessionInfo {
     }
   }
 
+  /** Hand a message given as JSON text to a JSON transport (jsonText), as deliver() does; the caller checked for fault hooks. */
+  deliverText(text: string): boolean {
+    const stats = this.#host.core.stats;
+    try {
+      (this.jsonText as JsonTextTransport).sendJsonText(text);
+      stats.messagesOut++;
+      return true;
+    } catch (error) {
+      stats.sendErrors++;
+      this.lastSendError = error;
+      return false;
+    }
+  }
+
   sendError(requestType: number, request: number, error: string, args?: unknown[], kwargs?: Record<string, unknown>): void {
     const message: unknown[] = [MessageType.ERROR, requestType, request, {}, error];
     if (args !== undefined) message.push(args);
@@ -107,6 +126,27 @@ export class RouterSession implements SessionInfo {
     const core = this.#host.core;
     if (core.faultsOn && core.faults.inbound(this, message)) return;
     this.process(message);
+  };
+
+  /**
+   * Hot path: a plain PUBLISH from a JSON socket, read in place (json-text.ts). Taken only when no fault
+   * hook is in force and the topic's route is known (a topic published to before); else false, and the
+   * message comes again the ordinary way, decoded.
+   */
+  #publishText = (_request: number, topic: string, text: string, tailAt: number): boolean => {
+    const core = this.#host.core;
+    if (core.faultsOn || this.#state !== JOINED) return false;
+    const broker = (this.#realm as Realm).broker;
+    const subscriptions = broker.knownRoute(topic);
+    if (subscriptions === undefined) return false;
+    core.stats.messagesIn++;
+    try {
+      broker.publishText(this, subscriptions, topic, text, tailAt);
+    } catch (error) {
+      core.stats.internalErrors++;
+      this.abort(WampErrors.runtimeError, `Router failed on PUBLISH: ${String(error)}`);
+    }
+    return true;
   };
 
   /** Act on a message from the client, past the fault hooks. */
