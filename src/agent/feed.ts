@@ -8,7 +8,7 @@ import { fieldNameProblem } from '../core/field-name.ts';
 import { Block, type EncodedBlock } from './block.ts';
 import { PyError } from './errors.ts';
 import { isPyDict, pyClassRepr, pyRepr, pyTypeName } from './py-repr.ts';
-import { markImmutableArgs } from '../wamp/serializers/json.ts';
+import { markImmutableArgs } from '../wamp/serializers/publish-cache.ts';
 
 /** The 7 keys, in Python's order. */
 export interface FeedEncoded {

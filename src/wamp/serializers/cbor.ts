@@ -11,6 +11,7 @@
 import { Encoder, type Options } from 'cbor-x';
 import { asBytes, frameLengthPrefixed, splitLengthPrefixed, type WampSerializer } from './serializer.ts';
 import { encodedReplacementChars, replacementChars } from './strict-utf8.ts';
+import { publishTail, spliceId } from './publish-cache.ts';
 
 const options: Options & { int64AsNumber: boolean } = {
   useRecords: false, // plain CBOR, no cbor-x record extension
@@ -56,6 +57,17 @@ export function withExactIntegers(value: unknown): unknown {
 
 function encodeOne(message: unknown[]): Uint8Array {
   return codec.encode(withExactIntegers(message));
+}
+
+/** CBOR's unsigned integer markers (major type 0): 1-, 2-, 4- and 8-byte forms (0-23 in the marker itself). */
+const UINT_MARKERS = [0x18, 0x19, 0x1a, 0x1b] as const;
+
+/** One message; a PUBLISH of args marked immutable (publish-cache.ts) writes only its request id afresh. `prefix`: 4 for batched. */
+function encodeMessage(message: unknown[], prefix: 0 | 4): Uint8Array {
+  // The tail: everything after the id of the message written with id 0 (0x85 array of 5, 0x10, 0x00).
+  const tail = publishTail(message, 'cbor', () => encodeOne([16, 0, message[2], message[3], message[4]]).slice(3));
+  if (tail === undefined) return prefix === 0 ? encodeOne(message) : frameLengthPrefixed(encodeOne(message));
+  return spliceId(0x85, message[1] as number, tail, 23, UINT_MARKERS, prefix);
 }
 
 /** `__proto__` as a CBOR text string: header 0x69 (text, 9 bytes), then its bytes. */
@@ -106,13 +118,13 @@ function decodeOne(body: Uint8Array): unknown {
 export const cbor: WampSerializer = {
   protocol: 'wamp.2.cbor',
   binary: true,
-  encode: encodeOne,
+  encode: (message) => encodeMessage(message, 0),
   decode: (frame) => [decodeOne(asBytes(frame))],
 };
 
 export const cborBatched: WampSerializer = {
   protocol: 'wamp.2.cbor.batched',
   binary: true,
-  encode: (message) => frameLengthPrefixed(encodeOne(message)),
+  encode: (message) => encodeMessage(message, 4),
   decode: (frame) => splitLengthPrefixed(asBytes(frame), decodeOne),
 };

@@ -5,6 +5,7 @@
 // them into `null`, JSON.parse refuses them).
 
 import { asText, type WampSerializer } from './serializer.ts';
+import { keptFor, publishTail } from './publish-cache.ts';
 
 /** autobahn's batched JSON separator: octal 30, i.e. 0x18. */
 export const BATCH_SEPARATOR = '\u0018';
@@ -30,27 +31,24 @@ export function splitBatchedJson(frame: string | Uint8Array): string[] {
   return parts;
 }
 
-/** Args arrays that will never change again, with their JSON text once written (null until then). */
-const immutableArgs = new WeakMap<object, string | null>();
+export { markImmutableArgs } from './publish-cache.ts';
 
 /**
- * Promise that `args` (all the way down) will not change again: a PUBLISH
- * carrying it reuses its JSON text instead of writing it again (an agent's
- * heartbeat is the same text every second until an op code changes).
+ * One message as Python's JSON. A PUBLISH of args marked immutable writes
+ * only its request id afresh (publish-cache.ts): `[16,` + id + the kept rest.
  */
-export function markImmutableArgs(args: readonly unknown[]): void {
-  if (!immutableArgs.has(args)) immutableArgs.set(args, null);
-}
-
-/** One message as Python's JSON; a PUBLISH of marked args writes only its head afresh. */
 function encodeMessage(message: unknown[]): string {
   if (message[0] !== 16 || message.length !== 5) return encodePythonJson(message);
-  const args = message[4] as object;
-  const known = immutableArgs.get(args);
-  if (known === undefined) return encodePythonJson(message);
-  let text = known;
-  if (text === null) immutableArgs.set(args, text = encodePythonJson(args));
-  return `[16,${encodePythonJson(message[1])},${encodePythonJson(message[2])},${encodePythonJson(message[3])},${text}]`;
+  const kept = keptFor(message[4]);
+  if (kept === undefined) return encodePythonJson(message);
+  const tail = publishTail(message, 'json', () => `,${encodePythonJson(message[2])},${encodePythonJson(message[3])},${argsText(kept, message[4])}]`);
+  if (tail !== undefined) return `[16,${message[1] as number}${tail}`;
+  // Options that may change: only the args' text is kept.
+  return `[16,${encodePythonJson(message[1])},${encodePythonJson(message[2])},${encodePythonJson(message[3])},${argsText(kept, message[4])}]`;
+}
+
+function argsText(kept: { argsText?: string }, args: unknown): string {
+  return kept.argsText ??= encodePythonJson(args);
 }
 
 // A placeholder string no peer can forge: it carries a per-process random nonce.

@@ -4,6 +4,7 @@
 import { Decoder, encode } from '@msgpack/msgpack';
 import { asBytes, frameLengthPrefixed, splitLengthPrefixed, type WampSerializer } from './serializer.ts';
 import { checkUtf8 } from './strict-utf8.ts';
+import { publishTail, spliceId } from './publish-cache.ts';
 
 /** The library's decoder with its string hook checking UTF-8 first (its own decoding substitutes characters). */
 const decoder = new Decoder();
@@ -59,16 +60,27 @@ function decodeOne(body: Uint8Array): unknown {
   return sawProto ? restoreProto(message) : message;
 }
 
+/** msgpack's unsigned integer markers: uint8, uint16, uint32, uint64 (positive fixint up to 127). */
+const UINT_MARKERS = [0xcc, 0xcd, 0xce, 0xcf] as const;
+
+/** One message; a PUBLISH of args marked immutable (publish-cache.ts) writes only its request id afresh. `prefix`: 4 for batched. */
+function encodeMessage(message: unknown[], prefix: 0 | 4): Uint8Array {
+  // The tail: everything after the id of the message written with id 0 (0x95 fixarray of 5, 0x10, 0x00).
+  const tail = publishTail(message, 'msgpack', () => encode([16, 0, message[2], message[3], message[4]]).slice(3));
+  if (tail === undefined) return prefix === 0 ? encode(message) : frameLengthPrefixed(encode(message));
+  return spliceId(0x95, message[1] as number, tail, 127, UINT_MARKERS, prefix);
+}
+
 export const msgpack: WampSerializer = {
   protocol: 'wamp.2.msgpack',
   binary: true,
-  encode: (message) => encode(message),
+  encode: (message) => encodeMessage(message, 0),
   decode: (frame) => [decodeOne(asBytes(frame))],
 };
 
 export const msgpackBatched: WampSerializer = {
   protocol: 'wamp.2.msgpack.batched',
   binary: true,
-  encode: (message) => frameLengthPrefixed(encode(message)),
+  encode: (message) => encodeMessage(message, 4),
   decode: (frame) => splitLengthPrefixed(asBytes(frame), decodeOne),
 };
