@@ -51,9 +51,25 @@ export class OpSession {
   readonly credLevel: number;
   readonly startTime: number;
   /** Set by the op to report it is not achieving its function (op code 8 while running). */
-  degraded = false;
+  get degraded(): boolean {
+    return this.#degraded;
+  }
+  set degraded(value: boolean) {
+    this.#degraded = value;
+    this.#opCodeChanged?.();
+  }
   /** null until done; then the first element of the op's return value, as returned. */
-  success: unknown = null;
+  get success(): unknown {
+    return this.#success;
+  }
+  set success(value: unknown) {
+    this.#success = value;
+    this.#opCodeChanged?.();
+  }
+  #degraded = false;
+  #success: unknown = null;
+  /** Told whenever opCode may have changed (status, degraded, success): the heartbeat's op codes are rebuilt only then. */
+  #opCodeChanged: (() => void) | null = null;
   /** Op-defined data, copied JSON-safe on every encode. */
   data: Record<string, unknown> = {};
   /**
@@ -106,6 +122,11 @@ export class OpSession {
     return this.#finished;
   }
 
+  /** `listener` is called whenever this session's opCode may have changed (one listener; null: none). */
+  watchOpCode(listener: (() => void) | null): void {
+    this.#opCodeChanged = listener;
+  }
+
   get opCode(): OpCode {
     switch (this.#status) {
       case null:
@@ -134,6 +155,7 @@ export class OpSession {
     }
     if (to === from) return;
     this.#status = status;
+    this.#opCodeChanged?.();
     if (status === 'done') this.#endTime = timestamp;
     this.addMessage(`Status is now "${status}".`, timestamp);
     if (to >= STATUS_ORDER.stopping && this.#stopListeners.length > 0) {

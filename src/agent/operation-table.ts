@@ -37,6 +37,18 @@ export class OperationTable {
   /** What opCodes() returned last, and over how many ops. */
   #lastCodes: Readonly<Record<string, number>> | null = null;
   #lastCount = 0;
+  /**
+   * Bumped whenever an op's code may have changed (ops and their sessions tell
+   * the table): while it stands, opCodes() returns its last answer without
+   * visiting every op and session. At 10k swarm agents on Bun that visit, cold
+   * in the cache once a second per agent, was a few µs of every heartbeat
+   * (bench/RESULTS.md, "Swarm send path, cut").
+   */
+  #codesVersion = 0;
+  #lastVersion = -1;
+  readonly #codesChanged = (): void => {
+    this.#codesVersion++;
+  };
 
   constructor(options: OperationTableOptions) {
     this.#clock = options.clock;
@@ -50,6 +62,7 @@ export class OperationTable {
   add(op: Operation): void {
     if (this.#ops.has(op.name)) throw new Error(`An operation called "${op.name}" is already registered`);
     this.#ops.set(op.name, op);
+    op.watchOpCode(this.#codesChanged);
   }
 
   get(name: string): Operation | undefined {
@@ -72,6 +85,8 @@ export class OperationTable {
    */
   opCodes(): Readonly<Record<string, number>> {
     const last = this.#lastCodes;
+    if (last !== null && this.#lastVersion === this.#codesVersion && this.#lastCount === this.#ops.size) return last;
+    this.#lastVersion = this.#codesVersion;
     if (last !== null && this.#lastCount === this.#ops.size) {
       let same = true;
       for (const op of this.#ops.values()) {

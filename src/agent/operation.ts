@@ -71,7 +71,16 @@ export class Operation {
   readonly params: ParamList | null;
   readonly startup: Startup;
   /** The current or last session; null if the op never ran (or it was discarded). */
-  session: OpSession | null = null;
+  get session(): OpSession | null {
+    return this.#session;
+  }
+  set session(session: OpSession | null) {
+    this.#session = session;
+    session?.watchOpCode(this.#opCodeChanged);
+    this.#opCodeChanged?.();
+  }
+  #session: OpSession | null = null;
+  #opCodeChanged: (() => void) | null = null;
 
   constructor(name: string, kind: OpKind, body: OpBody, stopper: OpStopper | null, options: TaskOptions & ProcessOptions) {
     if (typeof body !== 'function') throw new TypeError(`The body of "${name}" must be a function`);
@@ -87,6 +96,12 @@ export class Operation {
     this.params = options.params ?? null;
     this.startup = options.startup ?? false;
     if (this.params) validateDefaults(this.params);
+  }
+
+  /** `listener` is called whenever this op's code may have changed (a new session, or its status, degraded or success). */
+  watchOpCode(listener: (() => void) | null): void {
+    this.#opCodeChanged = listener;
+    this.#session?.watchOpCode(listener);
   }
 
   /** op_info of get_api (ocs_agent.py:1096-1126). */
