@@ -20,7 +20,15 @@ const argsOf = fc.array(fc.oneof(value, fc.dictionary(fc.string(), value), fc.ar
 /** A heartbeat's args as the agent framework makes them: frozen op codes and the feed's description. */
 function heartbeatArgs(): unknown[] {
   const codes = Object.freeze({ count: 1, acq: 3, 'x-y': 5 });
-  const feed = { agent_address: 'observatory.a1', agg_params: {}, feed_name: 'heartbeat', address: 'observatory.a1.feeds.heartbeat', record: false, session_id: '1700000000.5', agent_class: 'SwarmAgent' };
+  const feed = {
+    agent_address: 'observatory.a1',
+    agg_params: {},
+    feed_name: 'heartbeat',
+    address: 'observatory.a1.feeds.heartbeat',
+    record: false,
+    session_id: '1700000000.5',
+    agent_class: 'SwarmAgent',
+  };
   return [[codes, feed]];
 }
 
@@ -32,14 +40,20 @@ for (const serializer of SERIALIZERS.values()) {
       const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
       console.log(`publish cache property (${serializer.protocol}): seed ${seed} (replay with FC_SEED=${seed})`);
       fc.assert(
-        fc.property(argsOf, fc.array(requestId, { minLength: 1, maxLength: 4 }), fc.string(), fc.constantFrom(Object.freeze({}), Object.freeze({ exclude_me: false })), (args, ids, topic, options) => {
-          // Encoded in full before the args are marked, then from the kept tail (twice: made, then reused).
-          const fresh = ids.map((id) => bytes(serializer.encode([16, id, options, topic, args])));
-          markImmutableArgs(args);
-          for (let round = 0; round < 2; round++) {
-            ids.forEach((id, i) => assert.equal(bytes(serializer.encode([16, id, options, topic, args])), fresh[i]));
-          }
-        }),
+        fc.property(
+          argsOf,
+          fc.array(requestId, { minLength: 1, maxLength: 4 }),
+          fc.string(),
+          fc.constantFrom(Object.freeze({}), Object.freeze({ exclude_me: false })),
+          (args, ids, topic, options) => {
+            // Encoded in full before the args are marked, then from the kept tail (twice: made, then reused).
+            const fresh = ids.map((id) => bytes(serializer.encode([16, id, options, topic, args])));
+            markImmutableArgs(args);
+            for (let round = 0; round < 2; round++) {
+              ids.forEach((id, i) => assert.equal(bytes(serializer.encode([16, id, options, topic, args])), fresh[i]));
+            }
+          },
+        ),
         { seed, numRuns: 200 },
       );
     });
@@ -48,7 +62,13 @@ for (const serializer of SERIALIZERS.values()) {
       const args = heartbeatArgs();
       markImmutableArgs(args);
       const fresh = structuredClone(args);
-      for (const [id, topic, options] of [[1, 'a.feeds.heartbeat', Object.freeze({})], [2 ** 40, 'a.feeds.heartbeat', Object.freeze({})], [7, 'b.feeds.heartbeat', Object.freeze({})], [8, 'b.feeds.heartbeat', { exclude_me: false }]] as const) {
+      for (
+        const [id, topic, options] of [[1, 'a.feeds.heartbeat', Object.freeze({})], [2 ** 40, 'a.feeds.heartbeat', Object.freeze({})], [
+          7,
+          'b.feeds.heartbeat',
+          Object.freeze({}),
+        ], [8, 'b.feeds.heartbeat', { exclude_me: false }]] as const
+      ) {
         assert.equal(bytes(serializer.encode([16, id, options, topic, args])), bytes(serializer.encode([16, id, options, topic, fresh])));
       }
     });
@@ -59,7 +79,10 @@ for (const serializer of SERIALIZERS.values()) {
       const options = Object.freeze({});
       const first = serializer.encode([16, 5, options, 't', args]);
       if (typeof first !== 'string') first.fill(0);
-      assert.deepEqual(serializer.decode(serializer.encode([16, 6, options, 't', args])), serializer.decode(serializer.encode([16, 6, options, 't', structuredClone(args)])));
+      assert.deepEqual(
+        serializer.decode(serializer.encode([16, 6, options, 't', args])),
+        serializer.decode(serializer.encode([16, 6, options, 't', structuredClone(args)])),
+      );
     });
   });
 }
@@ -71,7 +94,10 @@ describe('msgpack: ids as the library writes them', () => {
     const options = Object.freeze({});
     for (const id of EDGES) {
       assert.equal(bytes(SERIALIZERS.get('wamp.2.msgpack')!.encode([16, id, options, 't.x', args])), bytes(msgpackEncode([16, id, {}, 't.x', args])));
-      assert.equal(bytes(SERIALIZERS.get('wamp.2.msgpack.batched')!.encode([16, id, options, 't.x', args])), bytes(frameLengthPrefixed(msgpackEncode([16, id, {}, 't.x', args]))));
+      assert.equal(
+        bytes(SERIALIZERS.get('wamp.2.msgpack.batched')!.encode([16, id, options, 't.x', args])),
+        bytes(frameLengthPrefixed(msgpackEncode([16, id, {}, 't.x', args]))),
+      );
     }
   });
 });

@@ -46,7 +46,11 @@ export function keptFor(args: unknown): Tails | undefined {
  * made by `make` the first time (and again when the topic or options differ
  * from last time). undefined when the message is not such a PUBLISH.
  */
-export function publishTail<K extends TailKind>(message: unknown[], kind: K, make: () => NonNullable<Tails[K]>['bytes']): NonNullable<Tails[K]>['bytes'] | undefined {
+export function publishTail<K extends TailKind>(
+  message: unknown[],
+  kind: K,
+  make: () => NonNullable<Tails[K]>['bytes'],
+): NonNullable<Tails[K]>['bytes'] | undefined {
   if (message[0] !== 16 || message.length !== 5) return undefined;
   const kept = keptFor(message[4]);
   if (kept === undefined) return undefined;
@@ -77,7 +81,14 @@ function isRequestId(id: unknown): id is number {
  * of the 8-, 16-, 32- and 64-bit forms and `direct` the largest id written
  * in the marker byte itself (msgpack: 127, CBOR: 23).
  */
-export function spliceId(head: number, id: number, tail: Uint8Array, direct: number, wide: readonly [number, number, number, number], prefix: number): Uint8Array<ArrayBuffer> {
+export function spliceId(
+  head: number,
+  id: number,
+  tail: Uint8Array,
+  direct: number,
+  wide: readonly [number, number, number, number],
+  prefix: number,
+): Uint8Array<ArrayBuffer> {
   const idBytes = id <= direct ? 1 : id < 0x100 ? 2 : id < 0x10000 ? 3 : id <= 0xffffffff ? 5 : 9;
   const frame = new Uint8Array(prefix + 2 + idBytes + tail.byteLength);
   let at = prefix;
