@@ -1,7 +1,8 @@
 /**
  * The crossbar simulator, public API of `ocs-registry/sim`: an in-process
  * WAMP router with crossbar's behaviour and fault hooks ({@link Router}), its
- * network endpoint (WebSocket, HTTP bridge; {@link startEndpoint}), fake OCS
+ * network endpoint (WebSocket, HTTP bridge; {@link startEndpoint}), that
+ * router spread over proxy processes on one port ({@link startCluster}), fake OCS
  * agents ({@link FakeDataAgent}, {@link DemoNetwork}) and the load-test swarm
  * ({@link Swarm}).
  *
@@ -29,6 +30,7 @@
 
 export { type ConnectOptions, Router, type RouterAction, type RouterFaults, type RouterOptions, type RouterStats } from './router/index.ts';
 export { type CrossbarConfig, type EndpointOptions, parseCrossbarConfig, type SimEndpoint, startEndpoint } from './endpoint/index.ts';
+export { type ClusterOptions, type ProxyInfo, type ProxyProcess, type RestartPolicy, type SimCluster, startCluster } from './cluster/cluster.ts';
 export { FakeDataAgent, type FakeDataOptions } from './agents/fake-data.ts';
 export { DemoNetwork, type DemoOptions } from './swarm/demo.ts';
 export { Swarm, type SwarmOptions, type SwarmStats } from './swarm/swarm.ts';

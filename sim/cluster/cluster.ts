@@ -3,16 +3,18 @@
 // the only router (realms, broker, dealer, meta events) behind an internal
 // endpoint and a link server; N `ocs-sim proxy` children share the public
 // port (SO_REUSEPORT) and carry their clients' frames over one link each.
-// Clients see one URL. A proxy that dies takes its sessions with it.
+// Clients see one URL. A proxy that dies takes its sessions with it, and is
+// started again (proxy-slot.ts). The router process's /info lists the
+// proxies with their counts.
 
-import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../src/runtime/serve.ts';
 import { type EndpointOptions, type SimEndpoint, startEndpoint } from '../endpoint/index.ts';
-import { type LinkServer, startLinkServer } from './link-server.ts';
-import { PROXY_READY } from './proxy-command.ts';
-import { spawnOcsSim } from './spawn.ts';
+import { type LinkCounts, type LinkServer, startLinkServer } from './link-server.ts';
+import { type ProxyProcess, ProxySlot, type RestartPolicy } from './proxy-slot.ts';
 
-export interface ClusterOptions extends EndpointOptions {
+export type { ProxyProcess, RestartPolicy };
+
+export interface ClusterOptions extends EndpointOptions, RestartPolicy {
   proxies: number;
   /**
    * More addresses the proxies also listen on, on the same port. A test rig on
@@ -20,21 +22,26 @@ export interface ClusterOptions extends EndpointOptions {
    * address, port) has only the ephemeral ports (32768-60999 here) to give.
    */
   extraHosts?: readonly string[];
-  /** Lines from the proxies (their stderr) and about them (one exited). */
+  /** Lines from the proxies (their stderr) and about them (one exited, one serves again). */
   log?: (line: string) => void;
 }
 
-export interface ProxyProcess {
-  readonly pid: number;
-  /** Null while it runs. */
-  readonly exitCode: number | null;
+/** One proxy as /info shows it: its process, restarts, and its link's counts (zero while it has none). */
+export interface ProxyInfo extends Omit<LinkCounts, 'pid'> {
+  index: number;
+  pid: number;
+  running: boolean;
+  restarts: number;
 }
 
 export interface SimCluster {
   /** The router process's own endpoint, on an internal port (control API, stats). */
   readonly endpoint: SimEndpoint;
   readonly link: LinkServer;
+  /** The proxies, by index: the process serving now, and how often each was restarted. */
   readonly proxies: readonly ProxyProcess[];
+  /** Each proxy with its counts (what /info shows under `proxies`). */
+  proxyInfo(): ProxyInfo[];
   /** The public port and URLs, served by the proxies. */
   readonly port: number;
   readonly url: string;
@@ -43,21 +50,34 @@ export interface SimCluster {
   close(): Promise<void>;
 }
 
-const START_LIMIT_MS = 30_000;
-const STOP_LIMIT_MS = 2_000;
-
 export async function startCluster(options: ClusterOptions): Promise<SimCluster> {
   if (!Number.isInteger(options.proxies) || options.proxies < 1) throw new RangeError(`proxies must be a whole number >= 1, not ${options.proxies}.`);
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   const publicPort = options.port ?? options.config?.transports[0]?.port ?? 8001;
-  const endpoint = await startEndpoint({ ...options, port: 0 });
+  const slots: ProxySlot[] = [];
+  let link: LinkServer | undefined;
+  const proxyInfo = (): ProxyInfo[] => {
+    const links = new Map((link?.proxies() ?? []).map((counts) => [counts.pid, counts]));
+    return slots.map((slot) => {
+      const counts = links.get(slot.pid);
+      return {
+        index: slot.index,
+        pid: slot.pid,
+        running: slot.exitCode === null,
+        restarts: slot.restarts,
+        sessions: counts?.sessions ?? 0,
+        connectionsOpened: counts?.connectionsOpened ?? 0,
+        framesIn: counts?.framesIn ?? 0,
+        framesOut: counts?.framesOut ?? 0,
+      };
+    });
+  };
+  const endpoint = await startEndpoint({ ...options, port: 0, nodeInfo: () => ({ proxies: proxyInfo() }) });
   const wsPaths = endpoint.paths.filter((p) => p.type === 'websocket');
   const roles = new Map(wsPaths.map((p) => [p.path, (p as { role: string }).role]));
   const maxMessageBytes = options.maxMessageBytes ?? wsPaths[0]?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const children: ChildProcess[] = [];
-  let link: LinkServer | undefined;
-  const stopChildren = () => Promise.all(children.map((child) => stop(child)));
+  const stopChildren = () => Promise.all(slots.map((slot) => slot.stop()));
   let closing: Promise<void> | undefined;
   try {
     link = await startLinkServer({ router: endpoint.router, stats: endpoint.stats, roles, maxMessageBytes, host });
@@ -80,14 +100,9 @@ export async function startCluster(options: ClusterOptions): Promise<SimCluster>
     // The first proxy picks the port when asked for any (0); the others join it.
     let port = publicPort;
     for (let i = 0; i < options.proxies; i++) {
-      const child = spawnOcsSim(args(port));
-      children.push(child);
-      port = await ready(child, i, log);
-    }
-    for (const [i, child] of children.entries()) {
-      child.once('exit', (code, signal) => {
-        if (!closing) log(`ocs-sim router: proxy ${i} (pid ${child.pid}) exited (${signal ?? `code ${code}`}); its connections are gone`);
-      });
+      const slot = new ProxySlot(i, args, log, options);
+      slots.push(slot);
+      port = await slot.start(port);
     }
     const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const wsBase = base.replace(/^http/, 'ws');
@@ -95,18 +110,15 @@ export async function startCluster(options: ClusterOptions): Promise<SimCluster>
     return {
       endpoint,
       link: running,
-      proxies: children.map((child) => ({
-        pid: child.pid!,
-        get exitCode() {
-          return child.exitCode ?? (child.signalCode !== null ? 128 : null);
-        },
-      })),
+      proxies: slots,
+      proxyInfo,
       port,
       url: base,
       wsUrl: `${wsBase}${wsPaths[0]?.path ?? '/ws'}`,
       paths: endpoint.paths.map((p) => ({ ...p, url: `${p.type === 'websocket' ? wsBase : base}${p.path}` })),
       close() {
         closing ??= (async () => {
+          for (const slot of slots) slot.retire(); // proxies exit as their links close: not deaths
           await endpoint.close(); // GOODBYE to every session, over the links
           await running.close(); // written, then the links close: the proxies close their clients and exit
           await stopChildren();
@@ -120,52 +132,4 @@ export async function startCluster(options: ClusterOptions): Promise<SimCluster>
     await endpoint.close();
     throw error;
   }
-}
-
-/** Wait for the proxy's "listening" line; relay its stderr. Resolves with its port. */
-function ready(child: ChildProcess, index: number, log: (line: string) => void): Promise<number> {
-  let out = '';
-  let err = '';
-  let started = false;
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
-    err += text;
-    const lines = err.split('\n');
-    err = lines.pop()!;
-    for (const line of lines) if (line) log(`[proxy ${index}] ${line}`);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Proxy ${index} did not start within ${START_LIMIT_MS / 1000} s.`)), START_LIMIT_MS);
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (text: string) => {
-      if (started) return;
-      out += text;
-      const at = out.indexOf(PROXY_READY);
-      if (at < 0 || !out.includes('\n', at)) return;
-      clearTimeout(timer);
-      started = true;
-      resolve(Number(out.slice(at + PROXY_READY.length, out.indexOf('\n', at))));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`Proxy ${index} exited (code ${code}) before it served${err ? `: ${err.trim()}` : ''}.`));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), STOP_LIMIT_MS)));
-  if ((await Promise.race([exited, late])) === 'late') {
-    child.kill('SIGKILL');
-    await exited;
-  }
-  clearTimeout(timer);
 }

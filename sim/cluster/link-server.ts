@@ -33,12 +33,24 @@ export interface LinkServer {
   readonly links: number;
   /** Sessions carried over links now. */
   readonly sessions: number;
-  /** Each connected proxy (by the pid it gave) and the sessions it carries now. */
-  proxies(): { pid: number; sessions: number }[];
+  /** Each connected proxy (by the pid it gave): the sessions it carries now, and its link's counts so far. */
+  proxies(): LinkCounts[];
   /** Link messages received and records in them, both ways: the batching factor. */
   readonly counts: { batchesIn: number; recordsIn: number; batchesOut: number; recordsOut: number };
   /** Write what waits, then close every link (proxies close their clients and exit). */
   close(): Promise<void>;
+}
+
+/** One proxy's link, as the router process sees it. */
+export interface LinkCounts {
+  pid: number;
+  /** Client connections it carries now (each a session, once joined). */
+  sessions: number;
+  /** Client connections it opened over this link. */
+  connectionsOpened: number;
+  /** Client frames it brought in, and router frames it took out to its clients. */
+  framesIn: number;
+  framesOut: number;
 }
 
 /** Link messages may hold many client frames; one full batch of the largest is far under this. */
@@ -94,7 +106,7 @@ export async function startLinkServer(options: LinkServerOptions): Promise<LinkS
     get sessions() {
       return sessions;
     },
-    proxies: () => [...links].map((link) => ({ pid: link.pid, sessions: link.size })),
+    proxies: () => [...links].map((link) => link.counts()),
     counts,
     async close() {
       // A normal close (1000) tells the proxies this is a shutdown, not a crash.
@@ -121,6 +133,9 @@ class ProxyLink implements LinkRecords {
   readonly #hooks: LinkHooks;
   readonly #socket: ServerSocket;
   readonly pid: number;
+  #opened = 0;
+  #framesIn = 0;
+  #framesOut = 0;
 
   constructor(socket: ServerSocket, pid: number, hooks: LinkHooks) {
     this.#socket = socket;
@@ -132,8 +147,8 @@ class ProxyLink implements LinkRecords {
     });
   }
 
-  get size(): number {
-    return this.#clients.size;
+  counts(): LinkCounts {
+    return { pid: this.pid, sessions: this.#clients.size, connectionsOpened: this.#opened, framesIn: this.#framesIn, framesOut: this.#framesOut };
   }
 
   batch(data: string | Uint8Array): void {
@@ -155,6 +170,7 @@ class ProxyLink implements LinkRecords {
       send: (data) => {
         if (!this.#clients.has(id)) return;
         counts.recordsOut++;
+        this.#framesOut++;
         writer.frame(id, data);
       },
       close: (code = 1000, reason = '') => {
@@ -167,11 +183,13 @@ class ProxyLink implements LinkRecords {
       maxMessageBytes: this.#hooks.maxMessageBytes,
     });
     this.#clients.set(id, transport.handlers);
+    this.#opened++;
     this.#hooks.attach(transport);
   }
 
   frame(id: number, data: string | Uint8Array): void {
     this.#hooks.counts.recordsIn++;
+    this.#framesIn++;
     const handlers = this.#clients.get(id);
     if (!handlers) return; // closed by the router while the frame was on its way
     try {

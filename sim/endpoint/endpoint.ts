@@ -37,6 +37,8 @@ export interface EndpointOptions {
   maxMessageBytes?: number;
   /** Most bytes queued for a connection that does not read (default 8 MiB); past it, that connection is closed. */
   maxSendBufferBytes?: number;
+  /** More fields for the nodeinfo path's answer (e.g. `ocs-sim router --proxies N` adds its proxies). */
+  nodeInfo?: () => Record<string, unknown>;
 }
 
 export interface EndpointStats extends BridgeStats {
@@ -111,7 +113,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<SimE
       app.all(path.path, (c) => c.text('This is a WAMP-over-WebSocket endpoint; connect with a WebSocket client.', 426));
     } else if (path.type === 'nodeinfo') {
       // While the router is down (a restart with downtime, or killed) readiness probes fail, as against a stopped crossbar.
-      app.get(path.path, (c) => c.json(nodeInfo(router, stats), router.isDown ? 503 : 200));
+      app.get(path.path, (c) => c.json({ ...nodeInfo(router, stats), ...options.nodeInfo?.() }, router.isDown ? 503 : 200));
     } else {
       const bridge = async () => {
         const session = await router.connect(path.realm, { authrole: path.role, authid: `http-${path.type}` });
