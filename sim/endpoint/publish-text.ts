@@ -18,9 +18,10 @@ import { jsonValueEnd } from './json-check.ts';
 const MAX_REQUEST_DIGITS = 15;
 
 export class PublishReader {
-  /** Of the last PUBLISH read. */
+  /** Of the last PUBLISH read: its request id, topic, and arguments' text from args on (`args(,kwargs)]`). */
   request = 0;
   topic = '';
+  tail = '';
 
   /**
    * Where the arguments start in `text` (the `[` of args) if it is a plain
@@ -62,6 +63,11 @@ export class PublishReader {
     // `,[` then args, then `]` or `,{`kwargs`]`, and nothing after.
     const at = to + 2;
     if (text.charCodeAt(to + 1) !== 0x2c || text.charCodeAt(at) !== 0x5b) return -1;
+    const tail = this.tail;
+    if (tail.length === n - at && text.startsWith(tail, at)) {
+      this.request = request;
+      return at;
+    }
     let end = jsonValueEnd(text, at);
     if (end < 0) return -1;
     if (text.charCodeAt(end) === 0x2c) {
@@ -71,6 +77,7 @@ export class PublishReader {
     }
     if (end !== n - 1 || text.charCodeAt(end) !== 0x5d) return -1;
     this.request = request;
+    this.tail = text.slice(at);
     return at;
   }
 }

@@ -87,8 +87,8 @@ export class SocketTransport implements WampTransport {
     if (this.onPublishText !== null && typeof data === 'string') {
       if (this.#plainJson) {
         // Hot path: a heartbeat read in place, its arguments forwarded as text.
-        const at = this.#reader.read(data);
-        if (at >= 0 && this.onPublishText(this.#reader.request, this.#reader.topic, data, at)) return;
+        const reader = this.#reader;
+        if (reader.read(data) >= 0 && this.onPublishText(reader.request, reader.topic, reader.tail)) return;
       } else if (this.#spliceSuffix === BATCH_SEPARATOR) {
         this.#batchedJson(data, this.onPublishText);
         return;
@@ -128,14 +128,14 @@ export class SocketTransport implements WampTransport {
    */
   #batchedJson(data: string, publishText: PublishTextHandler): void {
     let texts: string[];
-    /** Per message: the PUBLISH read in place ({request, topic, at}), or the decoded message. */
+    /** Per message: the PUBLISH read in place, or the decoded message. */
     const read: unknown[] = [];
     try {
       texts = splitBatchedJson(data);
       for (let k = 0; k < texts.length; k++) {
         const text = texts[k]!;
-        const at = this.#reader.read(text);
-        read.push(at >= 0 ? new PublishRead(this.#reader.request, this.#reader.topic, at) : decodePythonJson(text));
+        const reader = this.#reader;
+        read.push(reader.read(text) >= 0 ? new PublishRead(reader.request, reader.topic, reader.tail) : decodePythonJson(text));
       }
     } catch (error) {
       this.#reject(error);
@@ -150,7 +150,7 @@ export class SocketTransport implements WampTransport {
       }
       if (!this.#open) return;
       if (message instanceof PublishRead) {
-        if (publishText(message.request, message.topic, text, message.at)) continue;
+        if (publishText(message.request, message.topic, message.tail)) continue;
         message = decodePythonJson(text); // strict JSON, checked: it decodes
       }
       const decoded = message as unknown[];
@@ -183,11 +183,11 @@ export class SocketTransport implements WampTransport {
 class PublishRead {
   readonly request: number;
   readonly topic: string;
-  readonly at: number;
-  constructor(request: number, topic: string, at: number) {
+  readonly tail: string;
+  constructor(request: number, topic: string, tail: string) {
     this.request = request;
     this.topic = topic;
-    this.at = at;
+    this.tail = tail;
   }
 }
 

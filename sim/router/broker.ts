@@ -130,12 +130,12 @@ export class Broker {
 
   /**
    * Hot path: a plain PUBLISH (no options, so no acknowledgement) read in place from JSON text, for a
-   * topic with a known route; `text.slice(tailAt)` is its `args(,kwargs)]`, checked strict JSON. What
+   * topic with a known route; `tail` is its text from args on, `args(,kwargs)]`, checked strict JSON. What
    * publish() does, but a subscriber on a JSON socket gets the EVENT written around that text, with no
    * object built for the arguments (they are parsed once only if some other subscriber needs them).
    * The text is what event-splice.ts writes for the same PUBLISH on the ordinary path.
    */
-  publishText(session: RouterSession, subscriptions: readonly Subscription[], topic: string, text: string, tailAt: number): void {
+  publishText(session: RouterSession, subscriptions: readonly Subscription[], topic: string, tail: string): void {
     if (subscriptions.length === 0) return;
     const authorize = this.#core.authorize;
     if (authorize !== undefined && !authorize(session, 'publish', topic)) {
@@ -144,7 +144,6 @@ export class Broker {
     }
     const publication = randomId();
     this.#core.stats.publications++;
-    let tail: string | undefined;
     let payload: unknown[] | undefined;
     let delivered = 0;
     for (let s = 0; s < subscriptions.length; s++) {
@@ -159,11 +158,11 @@ export class Broker {
         if (receiver.jsonText !== null) {
           // The topic was read as printable ASCII without quote or backslash: its JSON text is itself in quotes.
           eventText ??= exact
-            ? `[${MessageType.EVENT},${subscription.id},${publication},{},${tail ??= text.slice(tailAt)}`
-            : `[${MessageType.EVENT},${subscription.id},${publication},{"topic":"${topic}"},${tail ??= text.slice(tailAt)}`;
+            ? `[${MessageType.EVENT},${subscription.id},${publication},{},${tail}`
+            : `[${MessageType.EVENT},${subscription.id},${publication},{"topic":"${topic}"},${tail}`;
           receiver.deliverText(eventText);
         } else {
-          payload ??= JSON.parse(`[${text.slice(tailAt)}`) as unknown[];
+          payload ??= JSON.parse(`[${tail}`) as unknown[];
           const details = exact ? NO_DETAILS : { topic };
           event ??= payload.length === 2
             ? [MessageType.EVENT, subscription.id, publication, details, payload[0], payload[1]]

@@ -7,8 +7,8 @@
 
 import type { WampTransport } from '../../src/wamp/transport.ts';
 
-/** A plain PUBLISH `[16,request,{},"topic",args(,kwargs)]`; `text.slice(tailAt)` is `args(,kwargs)]`, strict JSON. */
-export type PublishTextHandler = (request: number, topic: string, text: string, tailAt: number) => boolean;
+/** A plain PUBLISH `[16,request,{},"topic",args(,kwargs)]`; `tail` is its text from args on, `args(,kwargs)]`, strict JSON. */
+export type PublishTextHandler = (request: number, topic: string, tail: string) => boolean;
 
 export interface JsonTextTransport extends WampTransport {
   readonly jsonText: true;

@@ -133,7 +133,7 @@ export class RouterSession implements SessionInfo {
    * hook is in force and the topic's route is known (a topic published to before); else false, and the
    * message comes again the ordinary way, decoded.
    */
-  #publishText = (_request: number, topic: string, text: string, tailAt: number): boolean => {
+  #publishText = (_request: number, topic: string, tail: string): boolean => {
     const core = this.#host.core;
     if (core.faultsOn || this.#state !== JOINED) return false;
     const broker = (this.#realm as Realm).broker;
@@ -141,7 +141,7 @@ export class RouterSession implements SessionInfo {
     if (subscriptions === undefined) return false;
     core.stats.messagesIn++;
     try {
-      broker.publishText(this, subscriptions, topic, text, tailAt);
+      broker.publishText(this, subscriptions, topic, tail);
     } catch (error) {
       core.stats.internalErrors++;
       this.abort(WampErrors.runtimeError, `Router failed on PUBLISH: ${String(error)}`);

@@ -97,6 +97,14 @@ describe('a plain PUBLISH read in place', () => {
     const withKwargs = '[16,123456789012345,{},"a.b",[1],{"k":[2]}]';
     assert.equal(withKwargs.slice(reader.read(withKwargs)), '[1],{"k":[2]}]');
     assert.deepEqual([reader.request, reader.topic], [123456789012345, 'a.b']);
+    assert.equal(reader.tail, '[1],{"k":[2]}]');
+    // The last arguments stand for the check only when they are the same text.
+    assert.equal(reader.read('[16,9,{},"a.b",[1],{"k":[2]}]'), 15);
+    assert.equal(reader.request, 9);
+    assert.equal(reader.read('[16,10,{},"a.b",[1],{"k":[2,]}]'), -1);
+    assert.equal(reader.read('[16,11,{},"a.b",[1],{"k":[2]}]]'), -1);
+    assert.equal(reader.read('[16,12,{},"a.b",[1],{"k":[3]}]'), 16);
+    assert.equal(reader.tail, '[1],{"k":[3]}]');
     // The last topic is reused only when it is the whole topic.
     assert.equal(reader.read('[16,1,{},"a.bc",[]]'), 16);
     assert.equal(reader.topic, 'a.bc');
