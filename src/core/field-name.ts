@@ -5,6 +5,8 @@
 const MAX_FIELD_LENGTH = 255;
 const INVALID_CHARS = /[^A-Za-z0-9_]/g;
 const LEADING_NON_LETTERS = /^[^A-Za-z]+/;
+/** A field name the rules leave unchanged and verify accepts (length apart). */
+const VALID_AS_IS = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** `Feed.enforce_field_name_rules`: coerce any string into a valid field name. */
 export function enforceFieldNameRules(name: string): string {
@@ -39,6 +41,10 @@ export function fieldNameProblem(field: string): string | null {
 /** The agent_operations field for one op of one agent; null when Python would skip it. */
 export function operationFieldName(agentAddress: string, opName: string): string | null {
   const raw = `${agentAddress}_${opName}`.replaceAll('.', '_').replaceAll('-', '_');
+  // The usual name is already valid (a letter, then letters, digits and underscores, at most 255): the rules
+  // leave it as it is. One test instead of five regex passes: the registry builds one per agent_operations
+  // event, ~1,300/s at 10k agents from the periodic republish alone.
+  if (raw.length <= MAX_FIELD_LENGTH && VALID_AS_IS.test(raw)) return raw;
   const field = enforceFieldNameRules(raw);
   return fieldNameProblem(field) === null ? field : null;
 }

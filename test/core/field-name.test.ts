@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { enforceFieldNameRules, fieldNameProblem, operationFieldName } from '../../src/core/field-name.ts';
 
 describe('agent_operations field names (Python Feed rules)', () => {
@@ -30,5 +31,18 @@ describe('agent_operations field names (Python Feed rules)', () => {
   it('skips ops whose field cannot be made valid', () => {
     // "9.8" root and op "7" give "9_8_7", whose letters are all stripped: empty, which fails verify.
     assert.equal(operationFieldName('9.8', '7'), null);
+  });
+});
+
+describe('operationFieldName fast path', () => {
+  it('names exactly as the full rules do, for any address and op (property)', () => {
+    const seed = Number(process.env.FC_SEED ?? (Date.now() % 2 ** 31));
+    console.log(`field name property: seed ${seed} (replay with FC_SEED=${seed})`);
+    const full = (address: string, op: string): string | null => {
+      const field = enforceFieldNameRules(`${address}_${op}`.replaceAll('.', '_').replaceAll('-', '_'));
+      return fieldNameProblem(field) === null ? field : null;
+    };
+    const part = fc.oneof(fc.string(), fc.stringMatching(/^[A-Za-z0-9_.\- ]{0,140}$/), fc.constantFrom('', '_', '9', 'a'.repeat(250)));
+    fc.assert(fc.property(part, part, (address, op) => assert.equal(operationFieldName(address, op), full(address, op))), { seed, numRuns: 2000 });
   });
 });

@@ -33,12 +33,34 @@ export function splitBatchedJson(frame: string | Uint8Array): string[] {
 
 export { markImmutableArgs } from './publish-cache.ts';
 
+/** Args whose JSON text the publisher wrote itself (one slot: see presetArgsJson). */
+let presetArgs: object | null = null;
+let presetText = '';
+
+/**
+ * The publisher of `args` knows their JSON text (it wrote it from a fixed
+ * shape, e.g. an agent_operations event): a PUBLISH carrying exactly this
+ * array, encoded next, uses `text` instead of writing the args again. One
+ * slot, not a map: publish() encodes at once, so the slot is taken by the
+ * very next encode or left for the next preset (a non-JSON transport ignores
+ * it). `text` must be what encodePythonJson(args) gives (tests check it).
+ */
+export function presetArgsJson(args: readonly unknown[], text: string): void {
+  presetArgs = args;
+  presetText = text;
+}
+
 /**
  * One message as Python's JSON. A PUBLISH of args marked immutable writes
- * only its request id afresh (publish-cache.ts): `[16,` + id + the kept rest.
+ * only its request id afresh (publish-cache.ts): `[16,` + id + the kept rest;
+ * one of preset args (presetArgsJson) writes only its head.
  */
 function encodeMessage(message: unknown[]): string {
   if (message[0] !== 16 || message.length !== 5) return encodePythonJson(message);
+  if (message[4] === presetArgs) {
+    presetArgs = null;
+    return `[16,${encodePythonJson(message[1])},${encodePythonJson(message[2])},${encodePythonJson(message[3])},${presetText}]`;
+  }
   const kept = keptFor(message[4]);
   if (kept === undefined) return encodePythonJson(message);
   const tail = publishTail(message, 'json', () => `,${encodePythonJson(message[2])},${encodePythonJson(message[3])},${argsText(kept, message[4])}]`);
