@@ -10,6 +10,9 @@ import { Hono } from 'hono';
 import { type RunningServer, serve, type ServerSocket, type WebSocketRoute } from '../../src/runtime/serve.ts';
 import { chooseSerializer } from '../../src/wamp/serializers/index.ts';
 import { LINK_PROTOCOL, type LinkRecords, LinkWriter, readBatch } from './link-codec.ts';
+import { type ProxyClientEvents, serveProxyClientsBun } from './proxy-bun.ts';
+
+const isBun = (globalThis as { Bun?: unknown }).Bun !== undefined;
 
 export interface ProxyOptions {
   /** ws://… of the router process's link server. */
@@ -82,6 +85,22 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     else options.onLinkLost?.(`link closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`);
   };
 
+  const events: ProxyClientEvents = {
+    opened(socket, path) {
+      const id = nextId++;
+      clients.set(id, socket);
+      stats.connectionsOpened++;
+      stats.connectionsOpen++;
+      writer.open(id, socket.protocol, path);
+      return id;
+    },
+    frame: (id, data) => writer.frame(id, data),
+    closed(id, code, reason) {
+      if (!clients.delete(id)) return;
+      stats.connectionsOpen--;
+      writer.close(id, code, reason);
+    },
+  };
   const route: WebSocketRoute = {
     paths: options.paths,
     maxMessageBytes: options.maxMessageBytes,
@@ -92,18 +111,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       return serializer?.protocol ?? null;
     },
     open(socket, request) {
-      const id = nextId++;
-      clients.set(id, socket);
-      stats.connectionsOpened++;
-      stats.connectionsOpen++;
-      writer.open(id, socket.protocol, new URL(request.url).pathname);
+      const id = events.opened(socket, new URL(request.url).pathname);
       return {
-        message: (data) => writer.frame(id, data),
-        close(code, reason) {
-          if (!clients.delete(id)) return;
-          stats.connectionsOpen--;
-          writer.close(id, code, reason);
-        },
+        message: (data) => events.frame(id, data),
+        close: (code, reason) => events.closed(id, code, reason),
       };
     },
     onSocketError: (error) => {
@@ -122,7 +133,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     // The first address picks the port when asked for any (0); the others take the same.
     for (const host of options.hosts) {
       const port = servers[0]?.port ?? options.port;
-      servers.push(await serve(app, { port, hostname: host, reusePort: options.reusePort ?? true, websocket: route }));
+      const serving = { port, hostname: host, reusePort: options.reusePort ?? true, websocket: route };
+      // On Bun, a hand-written client side (proxy-bun.ts): ~1.3 µs less per heartbeat.
+      servers.push(isBun ? serveProxyClientsBun(app, serving, events) : await serve(app, serving));
     }
   } catch (error) {
     for (const server of servers) await server.close();

@@ -5,7 +5,16 @@
 // sends past it (send() returns 0); GuardedSocket then closes the connection.
 
 import { BUN_IDLE_TIMEOUT_SECONDS } from './idle-timeout.ts';
-import { DEFAULT_MAX_SEND_BUFFER_BYTES, type FetchApp, GuardedSocket, type RunningServer, type RuntimeSocket, type ServeOptions, upgradeFor } from './serve.ts';
+import {
+  DEFAULT_MAX_SEND_BUFFER_BYTES,
+  type FetchApp,
+  GuardedSocket,
+  type RunningServer,
+  type RuntimeSocket,
+  type ServeOptions,
+  upgradeFor,
+  type WebSocketRoute,
+} from './serve.ts';
 
 interface BunSocket {
   data: { guard?: GuardedSocket; protocol: string; request: Request };
@@ -27,23 +36,35 @@ interface BunApi {
   serve(options: Record<string, unknown>): BunServer;
 }
 
+/** Bun.serve's options for `options` (port, address, shared port, idle timeout) and a fetch that upgrades on the route's paths, the socket's data from `data`. */
+export function bunServeOptions<Data>(
+  app: FetchApp,
+  options: Omit<ServeOptions, 'websocket'> & { websocket?: WebSocketRoute },
+  data: (protocol: string, request: Request) => Data,
+): Record<string, unknown> {
+  const route = options.websocket;
+  return {
+    port: options.port,
+    hostname: options.hostname,
+    ...(options.reusePort ? { reusePort: true } : {}),
+    idleTimeout: BUN_IDLE_TIMEOUT_SECONDS,
+    fetch(request: Request, bun: { upgrade(request: Request, options: { headers?: Record<string, string>; data: Data }): boolean }) {
+      const upgrade = upgradeFor(route, request);
+      if (upgrade === null) return app.fetch(request, bun);
+      if (upgrade instanceof Response) return upgrade;
+      const headers = upgrade.protocol ? { 'Sec-WebSocket-Protocol': upgrade.protocol } : undefined;
+      if (bun.upgrade(request, { headers, data: data(upgrade.protocol, request) })) return undefined;
+      return new Response('WebSocket upgrade failed.', { status: 400 });
+    },
+  };
+}
+
 export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
   const Bun = (globalThis as unknown as { Bun: BunApi }).Bun;
   const route = options.websocket;
   const open = new Set<GuardedSocket>();
   const server = Bun.serve({
-    port: options.port,
-    hostname: options.hostname,
-    ...(options.reusePort ? { reusePort: true } : {}),
-    idleTimeout: BUN_IDLE_TIMEOUT_SECONDS,
-    fetch(request: Request, bun: BunServer): Response | Promise<Response> | undefined {
-      const upgrade = upgradeFor(route, request);
-      if (upgrade === null) return app.fetch(request, bun);
-      if (upgrade instanceof Response) return upgrade;
-      const headers = upgrade.protocol ? { 'Sec-WebSocket-Protocol': upgrade.protocol } : undefined;
-      if (bun.upgrade(request, { headers, data: { protocol: upgrade.protocol, request } })) return undefined;
-      return new Response('WebSocket upgrade failed.', { status: 400 });
-    },
+    ...bunServeOptions(app, options, (protocol, request): BunSocket['data'] => ({ protocol, request })),
     websocket: {
       // Bun enforces the limit itself (close 1009) before buffering a huge message.
       ...(route?.maxMessageBytes ? { maxPayloadLength: route.maxMessageBytes } : {}),
