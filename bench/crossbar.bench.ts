@@ -3,7 +3,7 @@
 // own router (`ocs-sim router`, with --proxies N its `--proxies N` spread over
 // processes). A program, not a test; needs .venv-crossbar
 // (and .venv for the Python registry), as .ci/run installs them:
-//   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--registry ts|python]
+//   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--proxy-runtime bun|node|deno] [--registry ts|python]
 //       [--sizes 1000,2000,3000] [--seconds 60] [--seed 1] [--serializer LIST]
 //       [--registry-serializer LIST] [--swarms K] [--poll S] [--all] [--observer] [--json out.json]
 // (OCS_BENCH_CPU_PROF=dir: CPU profiles of every Bun process, see support/profile.ts)
@@ -190,6 +190,8 @@ interface Options {
   kind: string;
   router: string;
   proxies: number;
+  /** The simulator's proxies' runtime ('' = Bun, as the router). */
+  proxyRuntime: string;
   seconds: number;
   seed: number;
   serializer: string;
@@ -233,7 +235,7 @@ async function measure(options: Options, n: number): Promise<SizeResult> {
   const k = options.swarms ?? Math.max(1, Math.ceil(n / AGENTS_PER_SWARM));
   // The simulator's proxies also listen on one more loopback address per swarm: one
   // address pair has only ~28k ephemeral ports, fewer than the agents of a big run.
-  const router = await startRouter(options.router, options.proxies, options.router === 'sim' && options.proxies > 0 ? k : 1);
+  const router = await startRouter(options.router, options.proxies, options.router === 'sim' && options.proxies > 0 ? k : 1, options.proxyRuntime);
   const site = writeSite(Number(new URL(router.httpUrl).port), [{ id: 'registry', agentClass: 'RegistryAgent' }]);
   const work = mkdtempSync(join(tmpdir(), 'net-bench-'));
   let registry: Registry | null = null;
@@ -350,6 +352,7 @@ async function main(): Promise<void> {
     kind,
     router,
     proxies: Number(arg('proxies', '0')),
+    proxyRuntime: arg('proxy-runtime', ''),
     seconds: Number(arg('seconds', '60')),
     seed: Number(arg('seed', '1')),
     serializer: arg('serializer', 'json'),
@@ -361,9 +364,9 @@ async function main(): Promise<void> {
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
   const results: SizeResult[] = [];
   console.log(
-    `network bench: ${router}${options.proxies ? ` + ${options.proxies} proxies` : ''}, ${kind} registry (${
-      options.registrySerializer || 'its default serializers'
-    }),` +
+    `network bench: ${router}${
+      options.proxies ? ` + ${options.proxies} proxies${options.proxyRuntime ? ` on ${options.proxyRuntime}` : ''}` : ''
+    }, ${kind} registry (${options.registrySerializer || 'its default serializers'}),` +
       ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed}, driver ${runtimeName()}`,
   );
   for (const n of sizes) {

@@ -30,7 +30,7 @@
 
 export { type ConnectOptions, Router, type RouterAction, type RouterFaults, type RouterOptions, type RouterStats } from './router/index.ts';
 export { type CrossbarConfig, type EndpointOptions, parseCrossbarConfig, type SimEndpoint, startEndpoint } from './endpoint/index.ts';
-export { type ClusterOptions, type ProxyInfo, type ProxyProcess, type RestartPolicy, type SimCluster, startCluster } from './cluster/cluster.ts';
+export { type ClusterOptions, type ProxyInfo, type ProxyProcess, type ProxySlotOptions, type SimCluster, startCluster } from './cluster/cluster.ts';
 export { FakeDataAgent, type FakeDataOptions } from './agents/fake-data.ts';
 export { DemoNetwork, type DemoOptions } from './swarm/demo.ts';
 export { Swarm, type SwarmOptions, type SwarmStats } from './swarm/swarm.ts';

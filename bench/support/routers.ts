@@ -24,9 +24,9 @@ export interface RouterUnderTest {
   close(): Promise<void>;
 }
 
-/** `addresses`: loopback addresses to serve on (127.0.0.1 up), simulator with proxies only. */
-export async function startRouter(kind: string, proxies: number, addresses = 1): Promise<RouterUnderTest> {
-  if (kind === 'sim') return await startSimRouter(proxies, addresses);
+/** `addresses`: loopback addresses to serve on (127.0.0.1 up), simulator with proxies only; `proxyRuntime` likewise (bun, node, deno). */
+export async function startRouter(kind: string, proxies: number, addresses = 1, proxyRuntime = ''): Promise<RouterUnderTest> {
+  if (kind === 'sim') return await startSimRouter(proxies, addresses, proxyRuntime);
   const crossbar = await startCrossbar({ proxies });
   return {
     name: proxies > 0 ? `crossbar 26.10.1, 1 router worker + ${proxies} proxy workers` : 'crossbar 26.10.1, 1 router worker',
@@ -45,10 +45,17 @@ export async function startRouter(kind: string, proxies: number, addresses = 1):
 }
 
 /** `ocs-sim router` on Bun; with proxies, `--proxies N` (N proxy processes in front of the router process). */
-async function startSimRouter(proxies: number, addresses: number): Promise<RouterUnderTest> {
+async function startSimRouter(proxies: number, addresses: number, proxyRuntime: string): Promise<RouterUnderTest> {
   const port = await freePort();
   const hosts = Array.from({ length: addresses }, (_, i) => `127.0.0.${i + 1}`);
-  const extra = proxies > 0 ? ['--proxies', String(proxies), ...(addresses > 1 ? ['--extra-hosts', hosts.slice(1).join(',')] : [])] : [];
+  const extra = proxies > 0
+    ? [
+      '--proxies',
+      String(proxies),
+      ...(addresses > 1 ? ['--extra-hosts', hosts.slice(1).join(',')] : []),
+      ...(proxyRuntime ? ['--proxy-runtime', proxyRuntime] : []),
+    ]
+    : [];
   const child: ChildProcess = spawn(BUN, [...profileFlags(), join(ROOT, 'bin/ocs-sim.ts'), 'router', '--port', String(port), ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +77,7 @@ async function startSimRouter(proxies: number, addresses: number): Promise<Route
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
-    name: proxies > 0 ? `ocs-sim router (Bun), 1 router process + ${proxies} proxy processes` : 'ocs-sim router (Bun)',
+    name: proxies > 0 ? `ocs-sim router (Bun), 1 router process + ${proxies} proxy processes (${proxyRuntime || 'bun'})` : 'ocs-sim router (Bun)',
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     wsUrls: hosts.map((host) => `ws://${host}:${port}/ws`),
     httpUrl,

@@ -3,6 +3,7 @@
 
 import { UsageError } from '../../src/config/errors.ts';
 import { type FlagSpec, parseFlags } from './flags.ts';
+import { PROXY_RUNTIMES, type ProxyRuntime } from '../cluster/spawn.ts';
 
 export interface RouterArgs {
   host: string;
@@ -18,6 +19,8 @@ export interface RouterArgs {
   proxies: number;
   /** With proxies: more addresses to listen on, same port. */
   extraHosts: string[];
+  /** With proxies: the runtime they run on (default: this process's). */
+  proxyRuntime: ProxyRuntime | undefined;
   help: boolean;
 }
 
@@ -33,6 +36,7 @@ const ROUTER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'max-send-buffer-bytes': { type: 'string' },
   proxies: { type: 'string' },
   'extra-hosts': { type: 'string' },
+  'proxy-runtime': { type: 'string' },
 };
 
 export function parseRouterArgs(argv: readonly string[]): RouterArgs {
@@ -47,6 +51,10 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
   const controlPort = text('--control-port');
   const sendBuffer = text('--max-send-buffer-bytes');
   const proxies = text('--proxies');
+  const proxyRuntime = text('--proxy-runtime');
+  if (proxyRuntime !== undefined && !PROXY_RUNTIMES.includes(proxyRuntime as ProxyRuntime)) {
+    throw new UsageError(`--proxy-runtime must be one of ${PROXY_RUNTIMES.join(', ')}, not "${proxyRuntime}"`);
+  }
   if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with "/", not "${path}"`);
   const args: RouterArgs = {
     host: text('--host') ?? '127.0.0.1',
@@ -59,9 +67,11 @@ export function parseRouterArgs(argv: readonly string[]): RouterArgs {
     maxSendBufferBytes: sendBuffer === undefined ? undefined : integer('--max-send-buffer-bytes', sendBuffer, 1024, 2 ** 31),
     proxies: proxies === undefined ? 0 : integer('--proxies', proxies, 0, 64),
     extraHosts: text('--extra-hosts')?.split(',').map((h) => h.trim()).filter((h) => h !== '') ?? [],
+    proxyRuntime: proxyRuntime as ProxyRuntime | undefined,
     help: flags.has('--help'),
   };
   if (args.extraHosts.length > 0 && args.proxies === 0) throw new UsageError('--extra-hosts needs --proxies');
+  if (args.proxyRuntime !== undefined && args.proxies === 0) throw new UsageError('--proxy-runtime needs --proxies');
   if (args.config !== undefined && (args.path !== undefined || args.realm !== undefined)) {
     throw new UsageError('--path and --realm apply only without --config (the config names its paths and realms)');
   }
@@ -101,6 +111,8 @@ Options:
                             (e.g. 127.0.0.2,127.0.0.3: one client host reaches one
                             address and port with at most ~28k connections, its
                             ephemeral ports)
+  --proxy-runtime NAME      with --proxies: run them on bun, node or deno (found on
+                            PATH; default: the runtime running this router)
   -h, --help                show this help
 
 Stops cleanly on SIGINT or SIGTERM.`;

@@ -45,7 +45,9 @@ export async function routerCommand(argv: readonly string[], io: CommandIo, star
     maxSendBufferBytes: args.maxSendBufferBytes,
   };
   let cluster: SimCluster | undefined;
-  if (args.proxies > 0) cluster = await startCluster({ ...endpointOptions, proxies: args.proxies, extraHosts: args.extraHosts, log: io.err });
+  if (args.proxies > 0) {
+    cluster = await startCluster({ ...endpointOptions, proxies: args.proxies, extraHosts: args.extraHosts, proxyRuntime: args.proxyRuntime, log: io.err });
+  }
   const endpoint = cluster?.endpoint ?? await startEndpoint(endpointOptions);
   const served = cluster ?? endpoint;
   io.out(`ocs-sim router listening on ${served.url} (realms: ${endpoint.router.realmNames.join(', ')})`);

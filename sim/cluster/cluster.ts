@@ -10,11 +10,11 @@
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../src/runtime/serve.ts';
 import { type EndpointOptions, type SimEndpoint, startEndpoint } from '../endpoint/index.ts';
 import { type LinkCounts, type LinkServer, startLinkServer } from './link-server.ts';
-import { type ProxyProcess, ProxySlot, type RestartPolicy } from './proxy-slot.ts';
+import { type ProxyProcess, ProxySlot, type ProxySlotOptions } from './proxy-slot.ts';
 
-export type { ProxyProcess, RestartPolicy };
+export type { ProxyProcess, ProxySlotOptions };
 
-export interface ClusterOptions extends EndpointOptions, RestartPolicy {
+export interface ClusterOptions extends EndpointOptions, ProxySlotOptions {
   proxies: number;
   /**
    * More addresses the proxies also listen on, on the same port. A test rig on

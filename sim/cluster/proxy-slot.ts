@@ -5,13 +5,16 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { PROXY_READY } from './proxy-command.ts';
-import { spawnOcsSim } from './spawn.ts';
+import { type ProxyRuntime, spawnOcsSim } from './spawn.ts';
 
-export interface RestartPolicy {
+/** How a proxy is run and restarted. */
+export interface ProxySlotOptions {
   /** Wait before the first restart (default 250 ms); doubled for each death in a row of a proxy that had not run STABLE_MS. */
   restartDelayMs?: number;
   /** The longest wait between restarts (default 30 s). */
   restartMaxDelayMs?: number;
+  /** The runtime the proxies run on (default: this process's). */
+  proxyRuntime?: ProxyRuntime;
 }
 
 /** A proxy that ran this long before it died starts its back-off afresh. */
@@ -20,7 +23,7 @@ const START_LIMIT_MS = 30_000;
 const STOP_LIMIT_MS = 2_000;
 
 /** How long to wait before restarting after `deathsInARow` deaths (1 for the first). */
-export function restartDelay(deathsInARow: number, policy: RestartPolicy = {}): number {
+export function restartDelay(deathsInARow: number, policy: ProxySlotOptions = {}): number {
   const first = policy.restartDelayMs ?? 250;
   const most = policy.restartMaxDelayMs ?? 30_000;
   return Math.min(most, first * 2 ** Math.min(30, Math.max(0, deathsInARow - 1)));
@@ -41,7 +44,7 @@ export class ProxySlot implements ProxyProcess {
   readonly index: number;
   readonly #args: (port: number) => string[];
   #port = 0;
-  readonly #policy: RestartPolicy;
+  readonly #policy: ProxySlotOptions;
   readonly #log: (line: string) => void;
   readonly #now: () => number;
   #child: ChildProcess | undefined;
@@ -52,7 +55,7 @@ export class ProxySlot implements ProxyProcess {
   #stopped = false;
 
   /** `args(port)`: the `ocs-sim proxy` arguments for that public port. */
-  constructor(index: number, args: (port: number) => string[], log: (line: string) => void, policy: RestartPolicy = {}, now = () => performance.now()) {
+  constructor(index: number, args: (port: number) => string[], log: (line: string) => void, policy: ProxySlotOptions = {}, now = () => performance.now()) {
     this.index = index;
     this.#args = args;
     this.#log = log;
@@ -94,7 +97,7 @@ export class ProxySlot implements ProxyProcess {
   }
 
   async #spawn(): Promise<number> {
-    const child = spawnOcsSim(this.#args(this.#port));
+    const child = spawnOcsSim(this.#args(this.#port), this.#policy.proxyRuntime);
     this.#child = child;
     const port = await ready(child, this.index, this.#log);
     this.#startedAt = this.#now();

@@ -12,16 +12,31 @@ function entry(): string {
   return fileURLToPath(new URL(`../../bin/ocs-sim${ext}`, import.meta.url));
 }
 
-/** Command and arguments that run `ocs-sim <args>` here. */
-export function ocsSimCommand(args: readonly string[]): { command: string; args: string[] } {
-  const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
-  // A compiled executable (bun build --compile) is ocs-sim itself.
-  if (import.meta.url.includes('$bunfs') || import.meta.url.includes('/~BUN/')) return { command: process.execPath, args: [...args] };
-  if (g.Deno) return { command: g.Deno.execPath(), args: ['run', '--allow-all', '--unstable-net', entry(), ...args] };
-  return { command: process.execPath, args: [entry(), ...args] };
+export const PROXY_RUNTIMES = ['bun', 'node', 'deno'] as const;
+export type ProxyRuntime = typeof PROXY_RUNTIMES[number];
+
+function currentRuntime(): ProxyRuntime {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  return g.Deno ? 'deno' : g.Bun ? 'bun' : 'node';
 }
 
-export function spawnOcsSim(args: readonly string[]): ChildProcess {
-  const { command, args: full } = ocsSimCommand(args);
+/**
+ * Command and arguments that run `ocs-sim <args>` here: on this runtime, or
+ * on `runtime` (its executable found on PATH) when another is asked for.
+ */
+export function ocsSimCommand(args: readonly string[], runtime: ProxyRuntime = currentRuntime()): { command: string; args: string[] } {
+  const g = globalThis as { Deno?: { execPath(): string } };
+  const here = runtime === currentRuntime();
+  // A compiled executable (bun build --compile) is ocs-sim itself.
+  if (import.meta.url.includes('$bunfs') || import.meta.url.includes('/~BUN/')) {
+    if (!here) throw new Error(`A compiled ocs-sim runs its proxies on itself, not on ${runtime}.`);
+    return { command: process.execPath, args: [...args] };
+  }
+  if (runtime === 'deno') return { command: here ? g.Deno!.execPath() : 'deno', args: ['run', '--allow-all', '--unstable-net', entry(), ...args] };
+  return { command: here ? process.execPath : runtime, args: [entry(), ...args] };
+}
+
+export function spawnOcsSim(args: readonly string[], runtime?: ProxyRuntime): ChildProcess {
+  const { command, args: full } = ocsSimCommand(args, runtime);
   return spawn(command, full, { stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import process from 'node:process';
 import { parseRouterArgs } from '../../sim/cli/args.ts';
 import { runProgram } from '../support/spawn-cli.ts';
+import { readFileSync } from 'node:fs';
 import { RawSocket } from '../endpoint/helpers.ts';
+import { startCluster } from '../../sim/mod.ts';
 
 const OCS_SIM = new URL('../../bin/ocs-sim.ts', import.meta.url).pathname;
 
@@ -27,6 +29,23 @@ describe('ocs-sim router --proxies', () => {
     assert.equal(parseRouterArgs([]).proxies, 0);
     assert.throws(() => parseRouterArgs(['--extra-hosts', '127.0.0.2']), /--extra-hosts needs --proxies/);
     assert.throws(() => parseRouterArgs(['--proxies', 'two']), /--proxies must be an integer/);
+    assert.equal(parseRouterArgs(['--proxies', '2', '--proxy-runtime', 'deno']).proxyRuntime, 'deno');
+    assert.throws(() => parseRouterArgs(['--proxies', '2', '--proxy-runtime', 'python']), /--proxy-runtime must be one of bun, node, deno/);
+    assert.throws(() => parseRouterArgs(['--proxy-runtime', 'node']), /--proxy-runtime needs --proxies/);
+  });
+
+  it('runs its proxies on another runtime when asked', async () => {
+    const other = (globalThis as { Bun?: unknown }).Bun ? 'node' : 'bun';
+    const cluster = await startCluster({ port: 0, proxies: 1, proxyRuntime: other });
+    try {
+      const pid = cluster.proxies[0]!.pid;
+      assert.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!, new RegExp(`(^|/)${other}(\\.exe)?$`));
+      const client = await RawSocket.connect(cluster.wsUrl, ['wamp.2.cbor']);
+      assert.equal((await client.join())[0], 2);
+      await client.close();
+    } finally {
+      await cluster.close();
+    }
   });
 
   it('a router process that dies takes its proxies and their clients with it', async () => {
