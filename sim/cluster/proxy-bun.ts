@@ -14,6 +14,7 @@
 
 import {
   BACKPRESSURE_CLOSE_CODE,
+  DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_SEND_BUFFER_BYTES,
   type FetchApp,
   type RunningServer,
@@ -21,6 +22,10 @@ import {
   type WebSocketRoute,
 } from '../../src/runtime/serve.ts';
 import { bunServeOptions } from '../../src/runtime/serve-bun.ts';
+import { type Flushable, flushSoon } from '../../src/runtime/send-batch.ts';
+
+/** What one turn sends a client is written at once, or as soon as this much waits. */
+const FLUSH_AT_BYTES = 64 * 1024;
 
 /** What the proxy does with its clients' connections, by link id. */
 export interface ProxyClientEvents {
@@ -35,6 +40,7 @@ interface BunSocket {
   /** Before open: what the upgrade chose; from open on: the link id. */
   data: { protocol: string; path: string } | number;
   send(data: string | Uint8Array): number;
+  cork(sends: () => void): void;
   getBufferedAmount(): number;
   close(code?: number, reason?: string): void;
   terminate(): void;
@@ -53,6 +59,7 @@ export function serveProxyClientsBun(
   const Bun = (globalThis as unknown as { Bun: { serve(options: Record<string, unknown>): BunServer } }).Bun;
   const route = options.websocket;
   const sendLimit = route.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
+  const messageLimit = route.maxMessageBytes || DEFAULT_MAX_MESSAGE_BYTES;
   const open = new Map<number, BunSocket>();
   const report = (error: unknown) => {
     try {
@@ -62,31 +69,70 @@ export function serveProxyClientsBun(
     }
   };
 
+  /**
+   * A client's end. What one turn sends it (a link batch's records for it, e.g. the events to a
+   * registry) goes as one WebSocket message where its serializer is batched (route.joinMessages,
+   * as the endpoint does), else with one write (cork), as serve() does on Bun.
+   */
   function clientSocket(ws: BunSocket, protocol: string, id: () => number): ServerSocket {
     let closed = false;
+    const join = route.joinMessages?.(protocol) ?? null;
+    let pending: Array<string | Uint8Array> | null = null;
+    let pendingBytes = 0;
+    const overflow = (queued: number) => {
+      closed = true;
+      const reason = queued === Infinity
+        ? `send buffer full (${sendLimit} bytes): the peer is not reading`
+        : `send buffer over ${sendLimit} bytes (${queued} queued): the peer is not reading`;
+      ws.terminate();
+      try {
+        route.onBackpressure?.(reason);
+      } catch {
+        // reporting must not escape
+      }
+      // Not inside this send, which may be one of a loop over the link's records.
+      queueMicrotask(() => events.closed(id(), BACKPRESSURE_CLOSE_CODE, reason));
+    };
+    const flush = () => {
+      const frames = pending;
+      const bytes = pendingBytes;
+      pending = null;
+      pendingBytes = 0;
+      if (frames === null || closed) return;
+      let sent = 0;
+      let last: string | Uint8Array;
+      if (join !== null) {
+        last = frames.length === 1 ? frames[0]! : join(frames, bytes);
+        sent = ws.send(last);
+      } else {
+        ws.cork(() => {
+          for (let i = 0; i < frames.length; i++) sent = ws.send(frames[i]!);
+        });
+        last = frames[frames.length - 1]!;
+      }
+      if (sent > 0) return;
+      // -1: queued behind backpressure; 0: dropped. The bound is on what waits besides this message.
+      const queued = sent === -1 ? ws.getBufferedAmount() : Infinity;
+      if (queued - (typeof last === 'string' ? last.length : last.byteLength) > sendLimit) overflow(queued);
+    };
+    const batch: Flushable = { flush };
     return {
       protocol,
       send(data) {
         if (closed) return;
-        const sent = ws.send(data);
-        if (sent > 0) return;
-        // -1: queued behind backpressure; 0: dropped. The bound is on what waits besides this message.
-        const queued = sent === -1 ? ws.getBufferedAmount() : Infinity;
-        if (queued - (typeof data === 'string' ? data.length : data.byteLength) <= sendLimit) return;
-        closed = true;
-        const reason = queued === Infinity
-          ? `send buffer full (${sendLimit} bytes): the peer is not reading`
-          : `send buffer over ${sendLimit} bytes (${queued} queued): the peer is not reading`;
-        ws.terminate();
-        try {
-          route.onBackpressure?.(reason);
-        } catch {
-          // reporting must not escape
+        const size = typeof data === 'string' ? data.length : data.byteLength;
+        // A joined message stays within the size limit (a string's UTF-8 size is at most 3 bytes per unit).
+        if (join !== null && pending !== null && (pendingBytes + size) * 3 > messageLimit) flush();
+        if (pending === null) {
+          pending = [];
+          flushSoon(batch);
         }
-        // Not inside this send, which may be one of a loop over the link's records.
-        queueMicrotask(() => events.closed(id(), BACKPRESSURE_CLOSE_CODE, reason));
+        pending.push(data);
+        pendingBytes += size;
+        if (pendingBytes >= FLUSH_AT_BYTES) flush();
       },
       close(code = 1000, reason = '') {
+        if (!closed) flush(); // what was sent before the close goes first
         closed = true;
         try {
           ws.close(code, reason);

@@ -9,6 +9,7 @@ import process from 'node:process';
 import { Hono } from 'hono';
 import { type RunningServer, serve, type ServerSocket, type WebSocketRoute } from '../../src/runtime/serve.ts';
 import { chooseSerializer } from '../../src/wamp/serializers/index.ts';
+import { joinBatched } from '../../src/wamp/serializers/serializer.ts';
 import { LINK_PROTOCOL, type LinkRecords, LinkWriter, readBatch } from './link-codec.ts';
 import { type ProxyClientEvents, serveProxyClientsBun } from './proxy-bun.ts';
 
@@ -103,6 +104,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   const route: WebSocketRoute = {
     paths: options.paths,
+    // What one turn sends a client (its records of a link batch) goes as one message where its serializer is batched.
+    joinMessages: (protocol) => protocol.endsWith('.batched') ? joinBatched : null,
     maxMessageBytes: options.maxMessageBytes,
     maxSendBufferBytes: options.maxSendBufferBytes,
     selectProtocol(offered) {

@@ -1,7 +1,8 @@
 // A proxy's rules for its clients, the same as the endpoint's (serve()), on
 // every runtime (on Bun the proxy's client side is its own, proxy-bun.ts): an
 // unknown subprotocol is refused, a message over the limit and a client that
-// does not read cost only their own connection, and the proxy says so once.
+// does not read cost only their own connection, and the proxy says so once;
+// what a batched client is sent in one turn goes as one message.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,24 @@ describe("a proxy's clients", () => {
 
   it('refuses an upgrade with no subprotocol it speaks', async () => {
     await assert.rejects(RawSocket.connect(cluster.wsUrl, ['wamp.2.xml']));
+  });
+
+  it('joins what one link batch brings a batched client into one message, in order', async () => {
+    for (const protocol of ['wamp.2.json.batched', 'wamp.2.cbor.batched']) {
+      const subscriber = await RawSocket.connect(cluster.wsUrl, [protocol]);
+      await subscriber.join();
+      subscriber.send([32, 1, {}, 'observatory.many.feeds.x']);
+      assert.equal((await subscriber.next())[0], 33);
+      const publisher = await cluster.endpoint.router.connect('test_realm');
+      const before = subscriber.frames.length;
+      for (let i = 0; i < 5; i++) publisher.publish('observatory.many.feeds.x', [i]); // one turn: one link batch
+      const got = [];
+      for (let i = 0; i < 5; i++) got.push((await subscriber.next())[4]);
+      assert.deepEqual(got, [[0], [1], [2], [3], [4]]);
+      assert.equal(subscriber.frames.length - before, 1, protocol);
+      await publisher.leave();
+      await subscriber.close();
+    }
   });
 
   it('closes a connection that sends more than the limit, and only that one', async () => {
