@@ -12,7 +12,7 @@
 // JSON.parse of the PUBLISH (~26% of it), noting its text for the EVENT
 // (~17%) and splicing the EVENT (~11%) (bench/router-receive.bench.ts).
 
-import { jsonValueEnd } from './json-check.ts';
+import { jsonValueEnd } from '../../src/core/json-check.ts';
 
 /** Request ids up to 15 digits are surely in 1..2^53; longer ones take the ordinary path. */
 const MAX_REQUEST_DIGITS = 15;

@@ -51,27 +51,34 @@ export class AddressIndex {
   /** The agent number of `address`, or -1. */
   get(address: string): number {
     if (!address.startsWith(this.#prefix)) return -1;
-    const hash = this.#hash(address);
+    const hash = this.#hash(address, 0, address.length);
     // An empty slot's reference is 0, so a miss gives -1.
-    return (this.#slots[this.#slotOf(address, hash) * SLOT + 1] as number) - 1;
+    return (this.#slots[this.#slotOf(address, 0, address.length, hash) * SLOT + 1] as number) - 1;
+  }
+
+  /** The agent number of the address that is `text[from, to)`, or -1: a lookup without cutting the address out of a message. */
+  getIn(text: string, from: number, to: number): number {
+    if (!text.startsWith(this.#prefix, from) || to - from < this.#prefix.length) return -1;
+    const hash = this.#hash(text, from, to);
+    return (this.#slots[this.#slotOf(text, from, to, hash) * SLOT + 1] as number) - 1;
   }
 
   /** Slots a lookup of `address` reads (for tests of the spread). */
   probes(address: string): number {
     if (!address.startsWith(this.#prefix)) return 0;
-    const hash = this.#hash(address);
+    const hash = this.#hash(address, 0, address.length);
     const mask = this.#capacity - 1;
-    return ((this.#slotOf(address, hash) - (hash & mask)) & mask) + 1;
+    return ((this.#slotOf(address, 0, address.length, hash) - (hash & mask)) & mask) + 1;
   }
 
-  /** The slot holding `address`, or the empty slot where its probe ends. */
-  #slotOf(address: string, hash: number): number {
+  /** The slot holding the address `text[from, to)`, or the empty slot where its probe ends. */
+  #slotOf(text: string, from: number, to: number, hash: number): number {
     const slots = this.#slots;
     const mask = this.#capacity - 1;
     let slot = hash & mask;
     while (slots[slot * SLOT + 1] !== EMPTY) {
       const at = slot * SLOT;
-      if (slots[at] === hash && this.#same(address, slots[at + 2] as number)) return slot;
+      if (slots[at] === hash && this.#same(text, from, to, slots[at + 2] as number)) return slot;
       slot = (slot + 1) & mask;
     }
     return slot;
@@ -83,14 +90,14 @@ export class AddressIndex {
     if (!address.startsWith(this.#prefix)) throw new RangeError(`Address does not start with ${JSON.stringify(this.#prefix)}`);
     if (this.#size + 1 > this.#capacity * MAX_LOAD) this.#grow();
     const offset = this.#store(address);
-    this.#place(this.#hash(address), agent + 1, offset);
+    this.#place(this.#hash(address, 0, address.length), agent + 1, offset);
     this.#size++;
   }
 
   /** `address`, already indexed, is agent number `agent` now (it moved); false if it was not indexed. */
   renumber(address: string, agent: number): boolean {
     if (!address.startsWith(this.#prefix)) return false;
-    const at = this.#slotOf(address, this.#hash(address)) * SLOT + 1;
+    const at = this.#slotOf(address, 0, address.length, this.#hash(address, 0, address.length)) * SLOT + 1;
     if (this.#slots[at] === EMPTY) return false;
     this.#slots[at] = agent + 1;
     return true;
@@ -101,7 +108,7 @@ export class AddressIndex {
     if (!address.startsWith(this.#prefix)) return false;
     const slots = this.#slots;
     const mask = this.#capacity - 1;
-    let hole = this.#slotOf(address, this.#hash(address));
+    let hole = this.#slotOf(address, 0, address.length, this.#hash(address, 0, address.length));
     if (slots[hole * SLOT + 1] === EMPTY) return false;
     this.#dead += this.#arenaBytes(slots[hole * SLOT + 2] as number);
     // Backward-shift deletion: pull later entries of the probe run into the
@@ -146,29 +153,29 @@ export class AddressIndex {
   }
 
   /** FNV-1a of the address after the prefix, from the seed, then MurmurHash3's finalizer (every input bit reaches the low bits). */
-  #hash(address: string): number {
+  #hash(text: string, from: number, to: number): number {
     let h = this.#seed ^ 0x811c9dc5;
-    for (let i = this.#prefix.length; i < address.length; i++) h = Math.imul(h ^ address.charCodeAt(i), 0x01000193);
+    for (let i = from + this.#prefix.length; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     return h ^ (h >>> 16);
   }
 
-  /** Is the address stored at `offset` `address`'s part after the prefix? */
-  #same(address: string, offset: number): boolean {
+  /** Is the address stored at `offset` the part after the prefix of the address `text[from, to)`? */
+  #same(text: string, from: number, to: number, offset: number): boolean {
     const bytes = this.#bytes;
-    const p = this.#prefix.length;
-    const n = address.length - p;
+    const p = from + this.#prefix.length;
+    const n = to - p;
     const high = bytes[offset + 1] as number;
     if (bytes[offset] !== (n & 0xff) || (high & 0x7f) !== n >> 8) return false;
     const at = offset + 2;
     if (high & 0x80) {
       for (let i = 0; i < n; i++) {
-        if (((bytes[at + 2 * i] as number) | ((bytes[at + 2 * i + 1] as number) << 8)) !== address.charCodeAt(p + i)) return false;
+        if (((bytes[at + 2 * i] as number) | ((bytes[at + 2 * i + 1] as number) << 8)) !== text.charCodeAt(p + i)) return false;
       }
       return true;
     }
-    for (let i = 0; i < n; i++) if (bytes[at + i] !== address.charCodeAt(p + i)) return false;
+    for (let i = 0; i < n; i++) if (bytes[at + i] !== text.charCodeAt(p + i)) return false;
     return true;
   }
 

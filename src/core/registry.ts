@@ -13,7 +13,8 @@ import { type EncodedAgent, opCodesObject, packCodes, RegisteredAgent } from './
 import { readSavedAgent, type SavedAgent, type SavedState } from './saved-state.ts';
 import type { Transition, TransitionHistory } from './transition-history.ts';
 import { describeValue, reject, type Rejection, REJECTION_REASONS, type RejectionReason } from './rejection.ts';
-import { fnv1a } from './string-hash.ts';
+import { fnv1a, fnv1aRange } from './string-hash.ts';
+import { HeartbeatText, rangeIs, sameOpNames, scanHeartbeatArgs } from './heartbeat-text.ts';
 import type { RegistryView } from './view.ts';
 
 export interface RegistryOptions {
@@ -129,6 +130,7 @@ export class Registry implements RegistryView {
   #lastOpNames: readonly string[] = NONE;
   readonly #wheel: DeadlineWheel;
   readonly #scratch = new HeartbeatScratch();
+  readonly #text = new HeartbeatText();
   /**
    * Hash of an agent_operations field prefix -> the address(es) owning a
    * prefix with that hash. A number key and the agent's own address string:
@@ -294,6 +296,40 @@ export class Registry implements RegistryView {
       agent.adoptSession(hb.sessionId);
     }
     return change(agent, now, { revived: wasExpired, restarted, opsChanged, vanishedOps: vanished, unsuspected, startedFlapping });
+  }
+
+  /**
+   * `ingest` for the usual heartbeat, read in place from an EVENT's JSON text:
+   * `text[topicFrom, topicTo)` is the topic's characters and `text[argsFrom,
+   * argsTo)` the compact JSON of the args. When it is a known agent saying
+   * exactly what it said last time (same ops, codes and session, not expired
+   * or suspect), the agent is refreshed as `ingest` would refresh it (which
+   * then returns null) and this returns true. Otherwise nothing is done and
+   * it returns false: parse the event and `ingest` it. No string or object is
+   * made from the text (see heartbeat-text.ts).
+   */
+  refreshFromText(text: string, topicFrom: number, topicTo: number, argsFrom: number, argsTo: number, now: number): boolean {
+    const hb = this.#text;
+    if (!scanHeartbeatArgs(text, argsFrom, argsTo, this.#limits.maxNameLength, hb)) return false;
+    if (!rangeIs(text, topicFrom, topicTo, text, hb.addressFrom, hb.addressTo, HEARTBEAT_SUFFIX)) return false;
+    if (hb.addressTo - hb.addressFrom > this.#limits.maxAddressLength) return false;
+    const index = this.#index.getIn(text, hb.addressFrom, hb.addressTo);
+    if (index < 0) return false;
+    const agent = this.#byIndex[index] as RegisteredAgent;
+    if (agent.expired || hb.packedCodes !== agent.packedCodes || !sameOpNames(hb, agent.opNames)) return false;
+    const session = hb.sessionFrom < 0 ? Number.NaN : fnv1aRange(text, hb.sessionFrom, hb.sessionTo);
+    // A restart, or a first session id to adopt: ingest's slow path.
+    if (agent.isOtherSession(session) || (!agent.hasSession && session === session)) return false;
+    const store = this.#store;
+    const flags = store.flagsOf(index);
+    if ((flags & SUSPECT) !== 0) return false;
+    // What ingest does for a heartbeat that changes nothing, in its order.
+    const mean = agent.heard(now);
+    this.counters.heartbeats++;
+    const listened = this.listeningTime(now);
+    this.#schedule(index, listened, mean, listened + store.timeoutOf(index));
+    if (flags & GRACED) store.setFlags(index, flags & ~GRACED);
+    return true;
   }
 
   /**

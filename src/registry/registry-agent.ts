@@ -20,7 +20,7 @@ import {
 } from '../core/index.ts';
 import { OCSAgent } from '../agent/index.ts';
 import type { OpSession } from '../agent/index.ts';
-import type { EventHandler, Subscription, WampSession } from '../wamp/session.ts';
+import type { EventHandler, EventTextHandler, Subscription, WampSession } from '../wamp/session.ts';
 import { AgentOperationsFeed } from './agent-operations.ts';
 import { MAIN_DOCSTRING } from './docstrings.ts';
 import { PacedRepublish } from './paced-republish.ts';
@@ -94,6 +94,8 @@ export class RegistryAgent {
   readonly badFrames: Record<string, number> = {};
   /** Agents a restore found expired by the downtime: published as EXPIRED once, on the first join. */
   #restoredExpiries: readonly AgentChange[] = [];
+  /** Heartbeats taken by the text fast path (#heartbeatText) rather than parsed. */
+  heartbeatsReadInPlace = 0;
   /** Call results over the router's message limit, answered with an error instead (see resultTooBig). */
   resultsTooBig = 0;
   /** Set with --standby: who leads among the registries at this address. */
@@ -216,7 +218,7 @@ export class RegistryAgent {
     if (this.leadership === null) await this.agent.join(session);
     else this.agent.startStartupOps();
     const root = this.registry.addressRoot;
-    this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard' });
+    this.#subscription = await session.subscribe(`${root}..feeds.heartbeat`, this.heartbeatHandler, { match: 'wildcard', text: this.#heartbeatText });
     // Silence counts again from here: the time away did not count (see Registry.deafFrom).
     const now = this.#clock.now();
     this.#lastSweep = now;
@@ -355,6 +357,19 @@ export class RegistryAgent {
     if (result === null) return;
     if (result.kind === 'rejected') this.#rejected(result);
     else this.#changed(result);
+  };
+
+  /**
+   * The usual heartbeat (a known agent repeating itself) read in place from
+   * the EVENT's JSON text, without parsing it (Registry.refreshFromText);
+   * anything else returns false and comes to heartbeatHandler parsed. A
+   * standby registry takes the parsed path (it must skip its peers' heartbeats).
+   * Wrappers of heartbeatHandler see only what this does not take.
+   */
+  readonly #heartbeatText: EventTextHandler = (text, topicFrom, topicTo, argsFrom, argsTo) => {
+    if (this.leadership !== null || !this.registry.refreshFromText(text, topicFrom, topicTo, argsFrom, argsTo, this.#clock.now())) return false;
+    this.heartbeatsReadInPlace++;
+    return true;
   };
 
   /**

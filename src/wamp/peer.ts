@@ -8,6 +8,7 @@ import {
   type Endpoint,
   type EventDetails,
   type EventHandler,
+  type EventTextHandler,
   type InvocationDetails,
   type Kwargs,
   type PublishOptions,
@@ -61,6 +62,8 @@ interface Pending {
 interface LocalSubscription {
   topic: string;
   handlers: EventHandler[];
+  /** The text fast path of its one handler (see SubscribeOptions.text); null with several handlers. */
+  text: EventTextHandler | null;
 }
 
 interface LocalRegistration {
@@ -110,6 +113,7 @@ export class WampPeer implements WampSession {
     this.#onHandlerError = options.onHandlerError;
     this.#onResultTooBig = options.onResultTooBig;
     transport.onMessage = this.#receive;
+    transport.onMessageText = this.#receiveText;
     transport.onClose = this.#transportClosed;
   }
 
@@ -144,8 +148,9 @@ export class WampPeer implements WampSession {
       // Several local subscriptions to one topic share the router's subscription id.
       const id = reply[2] as number;
       let local = this.#subscriptions.get(id);
-      if (!local) this.#subscriptions.set(id, local = { topic, handlers: [] });
+      if (!local) this.#subscriptions.set(id, local = { topic, handlers: [], text: null });
       local.handlers.push(handler);
+      local.text = local.handlers.length === 1 ? (options?.text ?? null) : null;
       return { id, topic, unsubscribe: () => this.#unsubscribe(id, handler) };
     });
   }
@@ -286,6 +291,40 @@ export class WampPeer implements WampSession {
         return;
       default:
         this.#reply(type, message);
+    }
+  };
+
+  /**
+   * Hot path for JSON: a plain EVENT `[36,<subscription>,<publication>,{"topic":"<topic>"},<args>]`
+   * offered to its subscription's text handler before anything is parsed (at 10k heartbeats/s
+   * JSON.parse and the objects it builds were most of the registry's receive cost: see
+   * bench/RESULTS.md, "Registry receive path, cut"). False: parse it as usual. The handler checks
+   * the args and that they end where the message does; the ids and topic are checked here.
+   */
+  #receiveText = (text: string, from: number, to: number): boolean => {
+    if (this.#state !== OPEN || text.charCodeAt(to - 1) !== CLOSE_BRACKET || !text.startsWith('[36,', from)) return false;
+    const subscription = idAt(text, from + 4);
+    if (subscription < 0) return false;
+    let i = from + 5 + digitCount;
+    if (idAt(text, i) < 0) return false;
+    i += digitCount + 1;
+    if (text.charCodeAt(i - 1) !== COMMA || !text.startsWith(TOPIC_DETAILS, i)) return false;
+    const topicFrom = i + TOPIC_DETAILS.length;
+    let topicTo = topicFrom;
+    for (; topicTo < to; topicTo++) {
+      const c = text.charCodeAt(topicTo);
+      if (c === QUOTE) break;
+      if (c === BACKSLASH || c < 0x20) return false;
+    }
+    const argsFrom = topicTo + 3;
+    if (!text.startsWith('"},', topicTo) || text.charCodeAt(argsFrom) !== OPEN_BRACKET) return false;
+    const local = this.#subscriptions.get(subscription);
+    if (local === undefined || local.text === null) return false;
+    try {
+      return local.text(text, topicFrom, topicTo, argsFrom, to - 1);
+    } catch (error) {
+      this.#handlerFailed(error, local.topic);
+      return true;
     }
   };
 
@@ -443,6 +482,7 @@ export class WampPeer implements WampSession {
     const i = local ? local.handlers.indexOf(handler) : -1;
     if (!local || i < 0) return Promise.resolve();
     local.handlers.splice(i, 1);
+    local.text = null;
     if (local.handlers.length > 0) return Promise.resolve();
     this.#subscriptions.delete(id);
     if (this.#state !== OPEN) return Promise.resolve();
@@ -536,6 +576,34 @@ export class WampPeer implements WampSession {
       console.error(`WampPeer: an event handler for '${topic}' threw (further errors are only counted):`, error);
     }
   }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const TOPIC_DETAILS = '{"topic":"';
+/** Digits of the id idAt read last. */
+let digitCount = 0;
+
+/**
+ * The WAMP id written at `at` in JSON (1 to 16 digits, no leading zero, at most 2^53 as JSON.parse
+ * reads it: up to 16 digits the running value is exact until its last step, which rounds as
+ * JSON.parse does), or -1. The digits are counted in `digitCount`; the id must be followed by a comma.
+ */
+function idAt(text: string, at: number): number {
+  let id = 0;
+  let i = at;
+  for (;;) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) break;
+    if (d === 0 && i === at) return -1;
+    id = id * 10 + d;
+    i++;
+  }
+  digitCount = i - at;
+  return digitCount === 0 || digitCount > 16 || id > MAX_ID || text.charCodeAt(i) !== COMMA ? -1 : id;
 }
 
 function withPayload(message: unknown[], args: Args | undefined, kwargs: Kwargs | undefined): unknown[] {

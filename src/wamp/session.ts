@@ -31,8 +31,23 @@ export type EventHandler = (args: Args, kwargs: Kwargs, details: EventDetails) =
  */
 export type Endpoint = (args: Args, kwargs: Kwargs, details: InvocationDetails) => unknown;
 
+/**
+ * An event read from its JSON text before any parsing (a fast path a
+ * subscriber may offer, see SubscribeOptions.text): `text[topicFrom, topicTo)`
+ * is the concrete topic's characters and `text[argsFrom, argsTo)` the
+ * positional arguments' JSON. Returns true when it has handled the event,
+ * false to have it parsed and given to the EventHandler as usual.
+ */
+export type EventTextHandler = (text: string, topicFrom: number, topicTo: number, argsFrom: number, argsTo: number) => boolean;
+
 export interface SubscribeOptions {
   match?: MatchPolicy;
+  /**
+   * Offered the event's JSON text first, when the session reads JSON and the
+   * EVENT is plain (`[36,id,id,{"topic":"..."},args]`, compact, no kwargs) and
+   * has this one handler; sessions without it (msgpack, CBOR, in-memory) ignore it.
+   */
+  text?: EventTextHandler;
 }
 /** crossbar's invocation policies for a shared registration; 'single' (the default) allows one callee. */
 export type InvokePolicy = 'single' | 'first' | 'last' | 'roundrobin' | 'random';

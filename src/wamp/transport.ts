@@ -20,6 +20,12 @@ export interface WampTransport {
   send(message: unknown[]): void;
   /** Set by the owner; called once per incoming message. */
   onMessage: ((message: unknown[]) => void) | null;
+  /**
+   * Set by the owner, for a transport that reads JSON text: offered each
+   * message's text (`text[from, to)`) before it is parsed; true means taken
+   * (onMessage is not called for it). Transports that cannot offer it ignore it.
+   */
+  onMessageText?: ((text: string, from: number, to: number) => boolean) | null;
   /** Close the connection. Both ends' `onClose` fire once. */
   close(reason?: string): void;
   /** Set by the owner; called once when either end closes. */

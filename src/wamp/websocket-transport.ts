@@ -3,7 +3,8 @@
 // given (default `wamp.2.json`), in that order, and speaks the one the router
 // picks; crossbar and the simulator both choose by the client's order.
 
-import { json, type WampSerializer } from './serializers/index.ts';
+import { json, jsonBatched, type WampSerializer } from './serializers/index.ts';
+import { BATCH_SEPARATOR, decodePythonJson } from './serializers/json.ts';
 import { checkFrameSize, joinBatched } from './serializers/serializer.ts';
 import { ROUTER_MAX_MESSAGE_BYTES, type WampTransport } from './transport.ts';
 
@@ -35,6 +36,7 @@ export type BadFrameReason = 'undecodable' | 'not_a_message';
 
 export class WebSocketTransport implements WampTransport {
   onMessage: ((message: unknown[]) => void) | null = null;
+  onMessageText: ((text: string, from: number, to: number) => boolean) | null = null;
   onClose: ((reason: string) => void) | null = null;
   readonly serializer: WampSerializer;
   /** Frames dropped because they were not WAMP, by reason. */
@@ -44,6 +46,8 @@ export class WebSocketTransport implements WampTransport {
   readonly #maxMessageBytes: number;
   /** A batched serializer: messages sent in one task go as one WebSocket message. */
   readonly #joins: boolean;
+  /** JSON (plain or batched): messages can be offered as text (onMessageText) before they are parsed. */
+  readonly #json: boolean;
   #pending: Array<string | Uint8Array> | null = null;
   #pendingSize = 0;
   readonly #flush = (): void => this.#flushPending();
@@ -55,10 +59,15 @@ export class WebSocketTransport implements WampTransport {
     this.#onBadFrame = options.onBadFrame;
     this.#maxMessageBytes = options.maxMessageBytes ?? ROUTER_MAX_MESSAGE_BYTES;
     this.#joins = serializer.protocol.endsWith('.batched');
+    this.#json = serializer === json || serializer === jsonBatched;
     socket.onmessage = (event) => {
+      const data = event.data;
+      if (typeof data === 'string' && this.#json && this.onMessageText !== null) {
+        this.#receiveJson(data, this.onMessageText);
+        return;
+      }
       let messages: unknown[];
       try {
-        const data = event.data;
         messages = serializer.decode(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
       } catch (error) {
         this.#badFrame('undecodable', `a frame that is not ${serializer.protocol} (${(error as Error).message})`);
@@ -72,6 +81,44 @@ export class WebSocketTransport implements WampTransport {
     };
     socket.onclose = (event) => this.#closedBy(event.reason || `connection closed (code ${event.code})`);
     socket.onerror = () => this.#closedBy('connection error');
+  }
+
+  /**
+   * A JSON frame, each message offered as text first and parsed only when not
+   * taken. Messages are delivered as they are read: a message that is not
+   * JSON drops itself and the rest of its frame (counted once, as before), but
+   * no longer the ones before it in a batched frame.
+   */
+  #receiveJson(frame: string, offer: (text: string, from: number, to: number) => boolean): void {
+    if (this.#closed) return;
+    if (!this.#joins) {
+      if (!offer(frame, 0, frame.length)) this.#parsed(frame);
+      return;
+    }
+    if (frame.length === 0) return;
+    if (frame.charCodeAt(frame.length - 1) !== 0x18) {
+      this.#badFrame('undecodable', `a frame that is not ${this.serializer.protocol} (A batched JSON frame must end with 0x18.)`);
+      return;
+    }
+    for (let from = 0; from < frame.length && !this.#closed;) {
+      const to = frame.indexOf(BATCH_SEPARATOR, from);
+      if (!offer(frame, from, to) && !this.#parsed(frame.slice(from, to))) return;
+      from = to + 1;
+    }
+  }
+
+  /** One message's JSON text parsed and delivered; false when it was not JSON. */
+  #parsed(text: string): boolean {
+    let message: unknown;
+    try {
+      message = decodePythonJson(text);
+    } catch (error) {
+      this.#badFrame('undecodable', `a frame that is not ${this.serializer.protocol} (${(error as Error).message})`);
+      return false;
+    }
+    if (Array.isArray(message)) this.onMessage?.(message);
+    else this.#badFrame('not_a_message', 'a message that is not an array');
+    return true;
   }
 
   /** Open a connection; rejects with a clear error when the router cannot be reached. */

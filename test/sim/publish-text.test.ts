@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import process from 'node:process';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { jsonValueEnd } from '../../sim/endpoint/json-check.ts';
+import { jsonValueEnd } from '../../src/core/json-check.ts';
 import { PublishReader } from '../../sim/endpoint/publish-text.ts';
 import { SocketTransport } from '../../sim/endpoint/socket-transport.ts';
 import { Router } from '../../sim/router/index.ts';

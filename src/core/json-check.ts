@@ -1,7 +1,8 @@
 // Strict JSON checked in place, without building anything: where one value
-// ends in a text. For the router's PUBLISH fast path (publish-text.ts), which
-// forwards a heartbeat's arguments as the text it received and so must know
-// that text is JSON that JSON.parse would take. Conservative: it answers -1
+// ends in a text. For the router's PUBLISH fast path (sim/endpoint/publish-text.ts),
+// which forwards a heartbeat's arguments as the text it received and so must know
+// that text is JSON that JSON.parse would take, and the registry's heartbeat
+// read in place (heartbeat-text.ts), which skips the feed values it does not read. Conservative: it answers -1
 // for anything it is not sure of (Python's NaN/Infinity tokens, nesting
 // deeper than 64, a lone bad escape...), and the caller then takes the
 // ordinary path (JSON.parse), which accepts or refuses exactly as before.
