@@ -46,9 +46,10 @@ export class AgentOperationsFeed {
     const time = floatTime(now);
     const block = { block_name: field, data: { [field]: [code] }, influxdb_tags: null, timestamps: [time] };
     const args = [[{ [field]: block }, this.#encoded]];
-    // Its JSON text written here from the fixed shape, for a JSON transport: stringifying the event and then
-    // walking it for non-finite numbers (it holds a null) cost ~19 µs an event, ~25% of the registry's CPU at
-    // 10k agents (the 30 s republish alone is ~1,300 events/s). A field name is letters, digits and
+    // Its JSON text written here from the fixed shape, for a JSON transport, instead of stringifying the
+    // event and then walking it for non-finite numbers (it holds a null). At 10k agents the 30 s republish
+    // alone is ~1,300 events/s; measured, this took the registry from 8.5 to 8.4 µs per heartbeat (within
+    // the spread; bench/RESULTS.md, "Registry receive path, cut"). A field name is letters, digits and
     // underscores (fieldNameProblem), so it needs no escaping; a time or code that is not a finite number
     // (never, from the clock and the core) is left to the serializer.
     if (Number.isFinite(time) && Number.isFinite(code)) {
