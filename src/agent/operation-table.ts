@@ -40,9 +40,9 @@ export class OperationTable {
   /**
    * Bumped whenever an op's code may have changed (ops and their sessions tell
    * the table): while it stands, opCodes() returns its last answer without
-   * visiting every op and session. At 10k swarm agents on Bun that visit, cold
-   * in the cache once a second per agent, was a few µs of every heartbeat
-   * (bench/RESULTS.md, "Swarm send path, cut").
+   * visiting every op and session. At 10k swarm agents on Bun those objects are
+   * cold in the cache at each beat; the two cuts together took 1.1 µs of 23.3
+   * per heartbeat (JSON; bench/RESULTS.md, "Swarm send path, cut").
    */
   #codesVersion = 0;
   #lastVersion = -1;
