@@ -5,7 +5,7 @@
 // (and .venv for the Python registry), as .ci/run installs them:
 //   bun bench/crossbar.bench.ts [--router crossbar|sim] [--proxies N] [--proxy-runtime bun|node|deno] [--registry ts|python]
 //       [--sizes 1000,2000,3000] [--seconds 60] [--seed 1] [--serializer LIST]
-//       [--registry-serializer LIST] [--swarms K] [--poll S] [--all] [--observer] [--json out.json]
+//       [--registry-serializer LIST] [--swarms K] [--poll S] [--poll-others S] [--all] [--observer] [--json out.json]
 // (OCS_BENCH_CPU_PROF=dir: CPU profiles of every Bun process, see support/profile.ts)
 // Per size, from scratch: the router; the registry (TypeScript `ocs-registry`
 // on Bun, or Python's RegistryAgent from the `ocs` package) as its own
@@ -163,7 +163,7 @@ function startSwarm(i: number, agents: number, options: Options, router: RouterU
     '--serializer',
     options.serializer,
     '--poll',
-    String(options.poll),
+    String(i === 0 ? options.poll : options.pollOthers),
     '--json',
     recordFile,
     '--quiet',
@@ -198,6 +198,10 @@ interface Options {
   registrySerializer: string;
   swarms: number | null;
   poll: number;
+  /** Seconds between polls of swarms after the first: with several swarms each poll of a big table costs every part
+   * again (12 MB of JSON at 50k agents), while the feed still checks every op change and expiry of every swarm's
+   * agents and every swarm polls once at its end. */
+  pollOthers: number;
   observer: boolean;
 }
 
@@ -359,6 +363,7 @@ async function main(): Promise<void> {
     registrySerializer: arg('registry-serializer', ''),
     swarms: process.argv.includes('--swarms') ? Number(arg('swarms', '1')) : null,
     poll: Number(arg('poll', '1')),
+    pollOthers: Number(arg('poll-others', arg('poll', '1'))),
     observer: process.argv.includes('--observer'),
   };
   const sizes = arg('sizes', kind === 'ts' ? '1000,2000,3000,4000' : '250,500,750,1000').split(',').map(Number);
@@ -367,7 +372,8 @@ async function main(): Promise<void> {
     `network bench: ${router}${
       options.proxies ? ` + ${options.proxies} proxies${options.proxyRuntime ? ` on ${options.proxyRuntime}` : ''}` : ''
     }, ${kind} registry (${options.registrySerializer || 'its default serializers'}),` +
-      ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed}, driver ${runtimeName()}`,
+      ` agents offer ${options.serializer}, ${options.seconds} s per size, seed ${options.seed},` +
+      ` status polled every ${options.poll} s (other swarms every ${options.pollOthers} s), driver ${runtimeName()}`,
   );
   for (const n of sizes) {
     const r = await measure(options, n);
