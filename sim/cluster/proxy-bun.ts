@@ -23,6 +23,7 @@ import {
 } from '../../src/runtime/serve.ts';
 import { bunServeOptions } from '../../src/runtime/serve-bun.ts';
 import { type Flushable, flushSoon } from '../../src/runtime/send-batch.ts';
+import { runtimeDropLimit, SendBound, sizeOf } from '../../src/runtime/send-bound.ts';
 
 /** What one turn sends a client is written at once, or as soon as this much waits. */
 const FLUSH_AT_BYTES = 64 * 1024;
@@ -76,6 +77,7 @@ export function serveProxyClientsBun(
    */
   function clientSocket(ws: BunSocket, protocol: string, id: () => number): ServerSocket {
     let closed = false;
+    const bound = new SendBound(sendLimit);
     const join = route.joinMessages?.(protocol) ?? null;
     let pending: Array<string | Uint8Array> | null = null;
     let pendingBytes = 0;
@@ -100,20 +102,22 @@ export function serveProxyClientsBun(
       pendingBytes = 0;
       if (frames === null || closed) return;
       let sent = 0;
-      let last: string | Uint8Array;
+      let largest = 0;
       if (join !== null) {
-        last = frames.length === 1 ? frames[0]! : join(frames, bytes);
-        sent = ws.send(last);
+        const joined = frames.length === 1 ? frames[0]! : join(frames, bytes);
+        sent = ws.send(joined);
+        largest = sizeOf(joined);
       } else {
         ws.cork(() => {
-          for (let i = 0; i < frames.length; i++) sent = ws.send(frames[i]!);
+          for (let i = 0; i < frames.length; i++) {
+            sent = ws.send(frames[i]!);
+            largest = Math.max(largest, sizeOf(frames[i]!));
+          }
         });
-        last = frames[frames.length - 1]!;
       }
-      if (sent > 0) return;
-      // -1: queued behind backpressure; 0: dropped. The bound is on what waits besides this message.
-      const queued = sent === -1 ? ws.getBufferedAmount() : Infinity;
-      if (queued - (typeof last === 'string' ? last.length : last.byteLength) > sendLimit) overflow(queued);
+      // > 0: written whole; -1: queued behind backpressure; 0: dropped. See send-bound.ts.
+      const queued = sent > 0 ? 0 : sent === -1 ? ws.getBufferedAmount() : Infinity;
+      if (bound.exceeded(queued, largest)) overflow(queued);
     };
     const batch: Flushable = { flush };
     return {
@@ -147,7 +151,7 @@ export function serveProxyClientsBun(
     ...bunServeOptions(app, options, (protocol, request): BunSocket['data'] => ({ protocol, path: new URL(request.url).pathname })),
     websocket: {
       ...(route.maxMessageBytes ? { maxPayloadLength: route.maxMessageBytes } : {}),
-      backpressureLimit: sendLimit + 1,
+      backpressureLimit: runtimeDropLimit(sendLimit, messageLimit),
       closeOnBackpressureLimit: false,
       open(ws: BunSocket) {
         const { protocol, path } = ws.data as { protocol: string; path: string };

@@ -5,7 +5,9 @@
 // sends past it (send() returns 0); GuardedSocket then closes the connection.
 
 import { BUN_IDLE_TIMEOUT_SECONDS } from './idle-timeout.ts';
+import { runtimeDropLimit } from './send-bound.ts';
 import {
+  DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_SEND_BUFFER_BYTES,
   type FetchApp,
   GuardedSocket,
@@ -68,8 +70,11 @@ export function serveBun(app: FetchApp, options: ServeOptions): RunningServer {
     websocket: {
       // Bun enforces the limit itself (close 1009) before buffering a huge message.
       ...(route?.maxMessageBytes ? { maxPayloadLength: route.maxMessageBytes } : {}),
-      // A little above our bound, so that GuardedSocket sees the overflow first and says why.
-      backpressureLimit: (route?.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES) + 1,
+      // Above our bound (plus one largest message), so that GuardedSocket sees the overflow first and says why.
+      backpressureLimit: runtimeDropLimit(
+        route?.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES,
+        route?.maxMessageBytes || DEFAULT_MAX_MESSAGE_BYTES,
+      ),
       closeOnBackpressureLimit: false,
       open(ws: BunSocket) {
         if (!route) return ws.close(1011);

@@ -7,6 +7,7 @@
 // can end them.
 
 import { type Flushable, flushSoon } from './send-batch.ts';
+import { SendBound, sizeOf } from './send-bound.ts';
 
 /** Anything with a WHATWG fetch handler: a hono app, or a plain object. */
 export interface FetchApp {
@@ -48,9 +49,10 @@ export interface WebSocketRoute {
   readonly maxMessageBytes?: number;
   /**
    * Most bytes queued for one connection that is not reading fast enough,
-   * besides the message being sent (so one message of any accepted size
-   * always goes); past it the connection is closed (1008, with the reason)
-   * and onBackpressure is called. Default 8 MiB.
+   * besides the largest message still waiting (so one message of any
+   * accepted size always goes, with what is sent behind it while it drains;
+   * see send-bound.ts); past it the connection is closed (1008, with the
+   * reason) and onBackpressure is called. Default 8 MiB.
    */
   readonly maxSendBufferBytes?: number;
   /**
@@ -154,6 +156,7 @@ export class GuardedSocket implements Flushable {
   readonly #socket: RuntimeSocket;
   readonly #limit: number;
   readonly #sendLimit: number;
+  readonly #bound: SendBound;
   /** The adapter's set of open sockets, for close(). */
   readonly #registry: Set<GuardedSocket>;
   #handlers: SocketHandlers | null = null;
@@ -171,6 +174,7 @@ export class GuardedSocket implements Flushable {
     this.#socket = socket;
     this.#limit = route.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#sendLimit = route.maxSendBufferBytes ?? DEFAULT_MAX_SEND_BUFFER_BYTES;
+    this.#bound = new SendBound(this.#sendLimit);
     this.#registry = registry;
     this.#join = route.joinMessages?.(socket.protocol) ?? null;
     registry.add(this);
@@ -244,8 +248,7 @@ export class GuardedSocket implements Flushable {
     const size = typeof data === 'string' ? data.length : data.byteLength;
     if (this.#socket.cork === undefined && this.#join === null) {
       const queued = this.#socket.send(data);
-      // The bound is on what waits besides this message: one message of any accepted size always goes.
-      if (queued - size > this.#sendLimit) this.#overflow(queued);
+      if (this.#bound.exceeded(queued, size)) this.#overflow(queued);
       return;
     }
     // A joined message stays within the size limit (a string's UTF-8 size is at most 3 bytes per unit).
@@ -269,17 +272,20 @@ export class GuardedSocket implements Flushable {
     if (frames === null || this.#closed) return;
     const socket = this.#socket;
     let queued = 0;
-    let last: string | Uint8Array;
+    let largest = 0;
     if (this.#join !== null) {
-      last = frames.length === 1 ? frames[0]! : this.#join(frames, bytes);
-      queued = socket.send(last);
+      const joined = frames.length === 1 ? frames[0]! : this.#join(frames, bytes);
+      queued = socket.send(joined);
+      largest = sizeOf(joined);
     } else {
       socket.cork!(() => {
-        for (let i = 0; i < frames.length; i++) queued = socket.send(frames[i]!);
+        for (let i = 0; i < frames.length; i++) {
+          queued = socket.send(frames[i]!);
+          largest = Math.max(largest, sizeOf(frames[i]!));
+        }
       });
-      last = frames[frames.length - 1]!;
     }
-    if (queued - (typeof last === 'string' ? last.length : last.byteLength) > this.#sendLimit) this.#overflow(queued);
+    if (this.#bound.exceeded(queued, largest)) this.#overflow(queued);
   }
 
   #overflow(queued: number): void {

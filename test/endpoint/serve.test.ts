@@ -140,6 +140,52 @@ describe('serve()', () => {
     await server.close();
   });
 
+  it('lets a slow reader have a message bigger than the bound, and what is sent behind it while it drains', async () => {
+    // (At 50,000 agents a main.status() reply is 12 MB against the default 8 MiB bound: a client that
+    // reads must get it, and the feed events sent behind it, without being cut.)
+    const reasons: string[] = [];
+    const big = 'y'.repeat(12 * 1024 * 1024);
+    const small = 'z'.repeat(1024);
+    let sentAll!: () => void;
+    const sent = new Promise<void>((resolve) => (sentAll = resolve));
+    const server = await serve({ fetch: () => new Response('') }, {
+      port: 0,
+      hostname: '127.0.0.1',
+      websocket: {
+        paths: ['/big'],
+        maxSendBufferBytes: 256 * 1024,
+        selectProtocol: () => 'b',
+        open(socket: ServerSocket) {
+          return {
+            message() {
+              socket.send(big);
+              // Behind it, later turns' small messages, as feed events follow a reply.
+              let left = 20;
+              const next = () => {
+                socket.send(small);
+                if (--left > 0) setTimeout(next, 0);
+                else sentAll();
+              };
+              setTimeout(next, 0);
+            },
+            close() {},
+          };
+        },
+        onBackpressure: (reason) => void reasons.push(reason),
+      },
+    });
+    const slow = await openStalledClient(server.port, '/big', 'b');
+    slow.stall();
+    slow.sendText('go');
+    await sent;
+    // Everything arrives (each frame's head is 2-10 bytes) once the client reads, and nobody was cut.
+    const missing = await slow.resume(big.length + 20 * small.length);
+    assert.deepEqual(reasons, []);
+    assert.equal(missing, 0);
+    slow.destroy();
+    await server.close();
+  });
+
   it('closes a connection that does not read once its send buffer passes the bound, and says why', async () => {
     const reasons: string[] = [];
     const closes: Array<[number, string]> = [];

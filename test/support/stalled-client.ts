@@ -10,6 +10,8 @@ export interface StalledClient {
   sendText(text: string): void;
   /** Stop reading for good. */
   stall(): void;
+  /** Read again, discarding; resolves with 0 once `bytes` more have arrived (frames and all), or with how many were missing when the connection closed. */
+  resume(bytes: number): Promise<number>;
   destroy(): void;
 }
 
@@ -40,6 +42,16 @@ export function openStalledClient(port: number, path: string, protocol: string):
           socket.write(frame);
         },
         stall: () => void socket.pause(),
+        resume: (bytes) =>
+          new Promise<number>((done) => {
+            let left = bytes;
+            socket.on('data', (chunk: Buffer) => {
+              left -= chunk.length;
+              if (left <= 0) done(0);
+            });
+            socket.on('close', () => done(Math.max(0, left)));
+            socket.resume();
+          }),
         destroy: () => socket.destroy(),
       });
     };
