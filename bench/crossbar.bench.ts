@@ -71,9 +71,20 @@ async function callOps(router: RouterUnderTest, args: unknown[]): Promise<unknow
   }
 }
 
-async function heartbeatsCounted(httpPort: number | null): Promise<number | null> {
+async function heartbeatsCounted(httpPort: number | null, registry: Registry): Promise<number | null> {
   if (httpPort === null) return null;
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  let text: string;
+  try {
+    text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  } catch (error) {
+    // Say what became of the registry (a 40k run once broke off here with no clue).
+    const state = registry.child.exitCode !== null || registry.child.signalCode !== null
+      ? `exited (code ${registry.child.exitCode}, signal ${registry.child.signalCode})`
+      : 'still running';
+    throw new Error(
+      `the registry's /metrics did not answer (${(error as Error).message}); the registry ${state}; its last output:\n${registry.output().slice(-4000)}`,
+    );
+  }
   const m = /^ocs_registry_heartbeats_received_total (\d+)/m.exec(text);
   return m ? Number(m[1]) : null;
 }
@@ -263,13 +274,13 @@ async function measure(options: Options, n: number): Promise<SizeResult> {
     const all = [...parts.router, ...parts.proxy, ...regPids, ...swarmPids];
     const t0 = performance.now();
     const before = ticksOf(all);
-    const hb0 = await heartbeatsCounted(registry.httpPort);
+    const hb0 = await heartbeatsCounted(registry.httpPort, registry);
     // The window ends before the first swarm to have joined stops (each runs --duration from its own join).
     const firstJoined = Math.min(...swarms.map((s) => s.joinedAt));
     await sleep(Math.max(1000, firstJoined + options.seconds * 1000 - 2500 - performance.now()));
     const elapsed = (performance.now() - t0) / 1000;
     const after = ticksOf(all);
-    const hb1 = await heartbeatsCounted(registry.httpPort);
+    const hb1 = await heartbeatsCounted(registry.httpPort, registry);
     const rss = { router: rssOf(parts.router), proxy: rssOf(parts.proxy), registry: rssOf(regPids), swarms: rssOf(swarmPids) };
     const hbPerS = hb0 !== null && hb1 !== null ? (hb1 - hb0) / elapsed : null;
     const usage = (pids: number[], rssBytes: number): Usage => {
